@@ -1,0 +1,428 @@
+"""The import pipeline shared by every file format.
+
+A format reader turns its input into `SourceRecord` objects, one per
+logical row.  `import_records` validates each record, stores the valid
+ones in batches (one transaction per batch) and reports every rejected
+row with its row number, column, value and reason, so that
+``stored + rejected == rows_read`` always holds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+from contactlib._log import logger
+from contactlib._model import (
+    Contact,
+    EmailAddress,
+    Link,
+    PhoneNumber,
+    build_contact,
+)
+from contactlib.exceptions import (
+    ConflictError,
+    InvalidContactError,
+    InvalidValueError,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from contactlib.ports import ContactRepository
+
+
+@attrs.frozen
+class SourceEmail:
+    """An e-mail address as read from a file.
+
+    Attributes:
+        text: The address as written.
+        column: Where it was read, such as ``"E-mail 1 - Value"``.
+        is_primary: Whether the file marks it primary.
+    """
+
+    text: str
+    column: str
+    is_primary: bool = False
+
+
+@attrs.frozen
+class SourcePhone:
+    """A phone number as read from a file.
+
+    Attributes:
+        text: The number as written.
+        column: Where it was read.
+        is_mobile: ``True`` or ``False`` when the file says which kind of
+            number it is, ``None`` to classify by the number plan.
+        is_primary_phone: Whether the file marks it the primary phone.
+        is_primary_mobile: Whether the file marks it the primary mobile.
+    """
+
+    text: str
+    column: str
+    is_mobile: bool | None = None
+    is_primary_phone: bool = False
+    is_primary_mobile: bool = False
+
+
+@attrs.frozen
+class SourceLink:
+    """A link to a party as read from a file.
+
+    Attributes:
+        party_type: Type of the party.
+        party_name: Name of the party.
+        column: Where it was read.
+        title: Display title of the party.
+        is_primary: Whether the contact is primary for the party.
+        roles: Roles of the contact for the party.
+    """
+
+    party_type: str
+    party_name: str
+    column: str
+    title: str = ""
+    is_primary: bool = False
+    roles: frozenset[str] = frozenset()
+
+
+@attrs.frozen
+class SourceRecord:
+    """One contact as read from a file, before validation.
+
+    Attributes:
+        row: Number of the first line of the record in the file,
+            counting from 1.
+        fields: Plain fields of `Contact` (``first_name``, ``status`` and
+            so on) with their text as read.
+        columns: Column each entry of *fields* was read from.
+        emails: E-mail addresses in file order.
+        phones: Phone numbers in file order.
+        links: Links to parties.
+        unmodelled: ``(column, value)`` of non-empty cells that
+            contactlib has no field for; reported as warnings.
+    """
+
+    row: int
+    fields: dict[str, str] = attrs.Factory(dict)
+    columns: dict[str, str] = attrs.Factory(dict)
+    emails: tuple[SourceEmail, ...] = ()
+    phones: tuple[SourcePhone, ...] = ()
+    links: tuple[SourceLink, ...] = ()
+    unmodelled: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen
+class RowProblem:
+    """One reason a row was rejected.
+
+    Attributes:
+        column: The column that holds the bad value, or ``""`` when the
+            problem concerns the whole row.
+        value: The offending value as read.
+        reason: What is wrong and what to do.
+    """
+
+    column: str
+    value: str
+    reason: str
+
+
+@attrs.frozen
+class RejectedRow:
+    """A row that was not stored, with every reason.
+
+    Attributes:
+        row: Line number of the row in the file, counting from 1.
+        problems: Every problem found in the row.
+    """
+
+    row: int
+    problems: tuple[RowProblem, ...]
+
+
+@attrs.frozen
+class RowWarning:
+    """A value that was read but not stored, on a row that was stored.
+
+    Attributes:
+        row: Line number of the row.
+        column: The column of the value.
+        value: The value.
+        reason: Why it was not stored.
+    """
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@attrs.define
+class ImportReport:
+    """What an import did with every row.
+
+    Attributes:
+        rows_read: Number of records read.
+        stored_ids: Ids of the stored contacts, in file order.
+        rejected: Rows that were not stored, with reasons.
+        warnings: Values on stored rows that have no field in
+            contactlib.
+        dry_run: Whether the import ran without writing.
+    """
+
+    rows_read: int = 0
+    stored_ids: list[str] = attrs.Factory(list)
+    rejected: list[RejectedRow] = attrs.Factory(list)
+    warnings: list[RowWarning] = attrs.Factory(list)
+    dry_run: bool = False
+
+    @property
+    def stored(self) -> int:
+        """Number of stored rows (would-be stored, in a dry run)."""
+        return len(self.stored_ids)
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every row read was stored or rejected."""
+        return self.stored + len(self.rejected) == self.rows_read
+
+
+def _problem_column(record: SourceRecord, field: str) -> str:
+    """Map a field path such as ``emails[1]`` to the file's column."""
+    name, _, rest = field.partition("[")
+    if rest:
+        index = int(rest.rstrip("]"))
+        items: tuple[SourceEmail, ...] | tuple[SourcePhone, ...]
+        items = record.emails if name == "emails" else record.phones
+        if name in {"emails", "phones"} and index < len(items):
+            return items[index].column
+    if name == "links":
+        return ", ".join(link.column for link in record.links)
+    if name == "emails":
+        return ", ".join(e.column for e in record.emails)
+    if name == "phones":
+        return ", ".join(p.column for p in record.phones)
+    return record.columns.get(name, name)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def build_from_record(
+    record: SourceRecord,
+    *,
+    region: str | None = None,
+    strict: bool = False,
+) -> Contact:
+    """Validate *record* and make the contact it describes.
+
+    Raises:
+        InvalidContactError: Every invalid value of the record.
+    """
+    errors: list[InvalidValueError] = []
+    emails: list[EmailAddress] = []
+    for index, source in enumerate(record.emails):
+        try:
+            emails.append(EmailAddress(source.text, source.is_primary))
+        except InvalidValueError as error:
+            errors.append(
+                type(error)(f"emails[{index}]", source.text, error.reason)
+            )
+    phones: list[PhoneNumber] = []
+    for index, phone in enumerate(record.phones):
+        try:
+            phones.append(
+                PhoneNumber.parse(
+                    phone.text,
+                    region=region,
+                    strict=strict,
+                    is_mobile=phone.is_mobile,
+                    is_primary_phone=phone.is_primary_phone,
+                    is_primary_mobile=phone.is_primary_mobile,
+                )
+            )
+        except InvalidValueError as error:
+            errors.append(
+                type(error)(f"phones[{index}]", phone.text, error.reason)
+            )
+    links: list[Link] = []
+    for link in record.links:
+        try:
+            links.append(
+                Link(
+                    link.party_type,
+                    link.party_name,
+                    title=link.title,
+                    is_primary=link.is_primary,
+                    roles=link.roles,
+                )
+            )
+        except InvalidValueError as error:
+            errors.append(type(error)("links", error.value, error.reason))
+    fields: dict[str, object] = dict(record.fields)
+    if not fields.get("contact_id"):
+        fields.pop("contact_id", None)
+    try:
+        contact = build_contact(
+            emails=emails, phones=phones, links=links, **fields
+        )
+    except InvalidContactError as group:
+        errors.extend(group.exceptions)
+    if errors:
+        raise InvalidContactError("invalid row", errors)
+    return contact
+
+
+def _reject(record: SourceRecord, group: InvalidContactError) -> RejectedRow:
+    return RejectedRow(
+        record.row,
+        tuple(
+            RowProblem(
+                _problem_column(record, error.field),
+                _text(error.value),
+                error.reason,
+            )
+            for error in group.exceptions
+        ),
+    )
+
+
+class _DryRunRollbackError(Exception):
+    """Raised inside a dry-run transaction to roll it back."""
+
+
+def import_records(
+    records: Iterable[SourceRecord],
+    repository: ContactRepository,
+    *,
+    region: str | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    batch_size: int = 500,
+    on_progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Validate records and store the valid ones in batches.
+
+    Records are consumed lazily, so a file is never held in memory whole.
+    Each batch is written in one transaction.  If a batch fails on a
+    conflict (an id that is taken, a second primary contact for a party),
+    it is rolled back and its contacts are stored one by one, so only the
+    conflicting rows are rejected.
+
+    Args:
+        records: Records from a format reader.
+        repository: Where to store the contacts.
+        region: Default region for phone numbers without a country code.
+        strict: Reject rows with phone numbers that are not valid.
+        dry_run: Validate and check conflicts, then roll everything back.
+        batch_size: Contacts written per transaction.
+        on_progress: Called with the number of rows read so far after
+            each batch.
+
+    Returns:
+        The report; ``report.balanced`` is always true.
+
+    .. versionadded:: 0.1.0
+    """
+    if batch_size < 1:
+        raise InvalidValueError("batch_size", batch_size, "must be at least 1")
+    report = ImportReport(dry_run=dry_run)
+    if not dry_run:
+        _run(
+            records,
+            repository,
+            report,
+            region,
+            strict,
+            batch_size,
+            on_progress,
+        )
+        return report
+    try:
+        with repository.transaction():
+            _run(
+                records,
+                repository,
+                report,
+                region,
+                strict,
+                batch_size,
+                on_progress,
+            )
+            raise _DryRunRollbackError  # noqa: TRY301
+    except _DryRunRollbackError:
+        pass
+    return report
+
+
+def _run(  # noqa: PLR0917
+    records: Iterable[SourceRecord],
+    repository: ContactRepository,
+    report: ImportReport,
+    region: str | None,
+    strict: bool,
+    batch_size: int,
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    batch: list[tuple[SourceRecord, Contact]] = []
+    for record in records:
+        report.rows_read += 1
+        try:
+            contact = build_from_record(record, region=region, strict=strict)
+        except InvalidContactError as group:
+            report.rejected.append(_reject(record, group))
+            continue
+        batch.append((record, contact))
+        if len(batch) >= batch_size:
+            _write(batch, repository, report)
+            batch = []
+            if on_progress is not None:
+                on_progress(report.rows_read)
+    if batch:
+        _write(batch, repository, report)
+    if on_progress is not None:
+        on_progress(report.rows_read)
+
+
+def _write(
+    batch: list[tuple[SourceRecord, Contact]],
+    repository: ContactRepository,
+    report: ImportReport,
+) -> None:
+    try:
+        with repository.transaction():
+            stored = repository.add_many(contact for _, contact in batch)
+    except ConflictError:
+        logger.debug(
+            "batch of %d conflicts; storing its rows one by one", len(batch)
+        )
+        for record, contact in batch:
+            try:
+                with repository.transaction():
+                    repository.add(contact)
+            except ConflictError as error:
+                report.rejected.append(
+                    RejectedRow(record.row, (RowProblem("", "", str(error)),))
+                )
+            else:
+                _record_stored(report, record, contact)
+        return
+    for (record, _), contact in zip(batch, stored, strict=True):
+        _record_stored(report, record, contact)
+
+
+def _record_stored(
+    report: ImportReport, record: SourceRecord, contact: Contact
+) -> None:
+    report.stored_ids.append(contact.contact_id)
+    report.warnings.extend(
+        RowWarning(record.row, column, value, "contactlib has no field for it")
+        for column, value in record.unmodelled
+    )

@@ -1,0 +1,171 @@
+"""Default-contact resolution: which contact a transaction picks up."""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from contactlib._model import Contact, Link, PartyRef
+
+
+class ResolutionReason(enum.StrEnum):
+    """How a default contact was chosen, or why none was.
+
+    .. versionadded:: 0.1.0
+    """
+
+    PRIMARY_WITH_ROLE = "primary contact with the role"
+    ONLY_WITH_ROLE = "only contact with the role"
+    PRIMARY = "primary contact"
+    ONLY_CONTACT = "only linked contact"
+    NO_CONTACTS = "no contacts are linked to the party"
+    SEVERAL_CANDIDATES = "several contacts and none is primary"
+
+    @property
+    def found(self) -> bool:
+        """Whether this reason comes with a contact."""
+        return self not in {
+            ResolutionReason.NO_CONTACTS,
+            ResolutionReason.SEVERAL_CANDIDATES,
+        }
+
+
+@attrs.frozen
+class DefaultContact:
+    """What transaction code copies from the default contact.
+
+    These are the fields a sales order or invoice takes over from its
+    contact.
+
+    Attributes:
+        contact_id: Id of the contact.
+        display_name: Full name, else company name, else e-mail address.
+        email: Primary e-mail address, if any.
+        phone: Primary phone number as written, if any.
+        mobile: Primary mobile number as written, if any.
+        designation: Job title.
+        department: Department.
+
+    .. versionadded:: 0.1.0
+    """
+
+    contact_id: str
+    display_name: str
+    email: str | None
+    phone: str | None
+    mobile: str | None
+    designation: str
+    department: str
+
+    @classmethod
+    def of(cls, contact: Contact) -> DefaultContact:
+        """Take the transaction fields from *contact*."""
+        phone = contact.primary_phone
+        mobile = contact.primary_mobile
+        return cls(
+            contact_id=contact.contact_id,
+            display_name=contact.display_name,
+            email=contact.primary_email,
+            phone=None if phone is None else phone.raw,
+            mobile=None if mobile is None else mobile.raw,
+            designation=contact.designation,
+            department=contact.department,
+        )
+
+
+@attrs.frozen
+class Resolution:
+    """The default contact of a party, or the reason there is none.
+
+    Attributes:
+        party: The party that was resolved.
+        role: The role asked for, or ``None``.
+        reason: How the contact was chosen, or why there is none.
+        contact: The chosen contact's transaction fields, or ``None``.
+        candidates: Ids of the contacts that were considered, sorted;
+            with `ResolutionReason.SEVERAL_CANDIDATES` these are the
+            contacts the caller may choose from.
+
+    .. versionadded:: 0.1.0
+    """
+
+    party: PartyRef
+    role: str | None
+    reason: ResolutionReason
+    contact: DefaultContact | None = None
+    candidates: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        """Return whether a contact was found."""
+        return self.contact is not None
+
+
+def resolve_default_contact(
+    party: PartyRef,
+    contacts: Iterable[Contact],
+    role: str | None = None,
+) -> Resolution:
+    """Choose the default contact of *party* among *contacts*.
+
+    The rules, in order: the primary contact that has *role*; else the
+    only contact with *role*; else the primary contact; else the only
+    linked contact; else none.  Contacts not linked to *party* are
+    ignored, and the answer never depends on the order of *contacts*.
+
+    Args:
+        party: The party, such as the customer of a sales order.
+        contacts: The contacts to choose from, normally those linked to
+            *party*.
+        role: A role such as ``"billing"``; ``None`` for any.
+
+    Returns:
+        The choice and the rule that made it.
+
+    .. versionadded:: 0.1.0
+    """
+    linked = sorted(
+        (
+            (contact, link)
+            for contact in contacts
+            if (link := contact.link_to(party)) is not None
+        ),
+        key=lambda pair: pair[0].contact_id,
+    )
+    candidates = tuple(contact.contact_id for contact, _ in linked)
+    wanted = None if role is None else role.strip().lower() or None
+    choice = _choose(linked, wanted)
+    if choice is None:
+        reason = (
+            ResolutionReason.SEVERAL_CANDIDATES
+            if linked
+            else ResolutionReason.NO_CONTACTS
+        )
+        return Resolution(party, wanted, reason, None, candidates)
+    contact, reason = choice
+    return Resolution(
+        party, wanted, reason, DefaultContact.of(contact), candidates
+    )
+
+
+def _choose(
+    linked: list[tuple[Contact, Link]], role: str | None
+) -> tuple[Contact, ResolutionReason] | None:
+    """Apply the resolution rules to contacts sorted by id."""
+    if role is not None:
+        with_role = [pair for pair in linked if role in pair[1].roles]
+        for contact, link in with_role:
+            if link.is_primary:
+                return contact, ResolutionReason.PRIMARY_WITH_ROLE
+        if len(with_role) == 1:
+            return with_role[0][0], ResolutionReason.ONLY_WITH_ROLE
+    for contact, link in linked:
+        if link.is_primary:
+            return contact, ResolutionReason.PRIMARY
+    if len(linked) == 1:
+        return linked[0][0], ResolutionReason.ONLY_CONTACT
+    return None

@@ -1,0 +1,1 @@
+"""Storage and mail adapters that implement `contactlib.ports`."""

@@ -1,0 +1,249 @@
+"""Exceptions raised by contactlib.
+
+Every exception derives from `ContactlibError`, and each one also derives
+from the builtin it resembles, so ``except ValueError`` and
+``except LookupError`` keep working in host code::
+
+    ContactlibError
+    ├── InvalidValueError (ValueError)
+    │   ├── InvalidEmailError
+    │   ├── InvalidPhoneError
+    │   ├── InvalidNameError
+    │   └── InvalidLinkError
+    ├── InvalidContactError (ExceptionGroup of InvalidValueError)
+    ├── NotFoundError (LookupError)
+    │   └── ContactNotFoundError
+    ├── ConflictError
+    │   ├── VersionConflictError
+    │   ├── DuplicateContactError
+    │   └── PrimaryContactConflictError
+    ├── ImportFileError (ValueError)
+    └── StorageError
+
+Errors carry their data as attributes (``field``, ``value``,
+``contact_id`` and so on), so callers never need to parse messages.
+Messages about e-mail addresses and phone numbers show only the offending
+part of the value, never a whole address or number.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "ConflictError",
+    "ContactNotFoundError",
+    "ContactlibError",
+    "DuplicateContactError",
+    "ImportFileError",
+    "InvalidContactError",
+    "InvalidEmailError",
+    "InvalidLinkError",
+    "InvalidNameError",
+    "InvalidPhoneError",
+    "InvalidValueError",
+    "NotFoundError",
+    "PrimaryContactConflictError",
+    "StorageError",
+    "VersionConflictError",
+]
+
+
+class ContactlibError(Exception):
+    """Root of every exception that contactlib raises on purpose."""
+
+
+class InvalidValueError(ContactlibError, ValueError):
+    """A field of a contact or link has a value that breaks a rule.
+
+    Attributes:
+        field: Name of the field, such as ``"emails[1]"`` or
+            ``"first_name"``.
+        value: The rejected value as given.
+        reason: What is wrong and what to do, as one sentence.
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+
+class InvalidEmailError(InvalidValueError):
+    """An e-mail address failed validation."""
+
+
+class InvalidPhoneError(InvalidValueError):
+    """A phone number could not be parsed in strict mode."""
+
+
+class InvalidNameError(InvalidValueError):
+    """A name is missing or holds characters that no name may hold."""
+
+
+class InvalidLinkError(InvalidValueError):
+    """A link to a party is malformed or breaks a linking rule."""
+
+
+class InvalidContactError(ExceptionGroup[InvalidValueError], ContactlibError):
+    """Every invalid field of one contact, reported together.
+
+    The group holds one `InvalidValueError` for each problem.  Use
+    `problems` for a flat list of ``(field, reason)`` pairs, for example to
+    fill a row of an import report.
+    """
+
+    def __new__(
+        cls, message: str, errors: Sequence[InvalidValueError]
+    ) -> Self:
+        """Create the group; signature as `ExceptionGroup`."""
+        return super().__new__(cls, message, errors)
+
+    def derive(  # type: ignore[override]
+        self, excs: Sequence[InvalidValueError]
+    ) -> InvalidContactError:
+        """Return a group of the same type holding *excs*."""
+        return InvalidContactError(self.message, excs)
+
+    @property
+    def exceptions(self) -> tuple[InvalidValueError, ...]:
+        """The errors in the group, one per problem."""
+        return tuple(
+            error
+            for error in super().exceptions
+            if isinstance(error, InvalidValueError)
+        )
+
+    @property
+    def problems(self) -> list[tuple[str, str]]:
+        """``(field, reason)`` for every error in the group, in order."""
+        return [(error.field, error.reason) for error in self.exceptions]
+
+
+class NotFoundError(ContactlibError, LookupError):
+    """Something looked up by its identity does not exist."""
+
+
+class ContactNotFoundError(NotFoundError):
+    """No contact has the requested id.
+
+    Attributes:
+        contact_id: The id that was looked up.
+    """
+
+    def __init__(self, contact_id: str) -> None:
+        super().__init__(
+            f"contact {contact_id!r} not found; "
+            "check the id with `contactlib list`"
+        )
+        self.contact_id = contact_id
+
+
+class ConflictError(ContactlibError):
+    """A write conflicts with data that is already stored."""
+
+
+class VersionConflictError(ConflictError):
+    """A save would overwrite a newer version of a contact.
+
+    Read the contact again, apply the change to the fresh copy and save
+    that.
+
+    Attributes:
+        contact_id: The contact that was saved.
+        expected_version: The version the caller based its change on.
+        actual_version: The version that is stored, or ``None`` when the
+            contact was deleted in the meantime.
+    """
+
+    def __init__(
+        self,
+        contact_id: str,
+        expected_version: int,
+        actual_version: int | None,
+    ) -> None:
+        stored = (
+            "it was deleted"
+            if actual_version is None
+            else f"version {actual_version} is stored"
+        )
+        super().__init__(
+            f"contact {contact_id!r} changed since it was read: the change "
+            f"is based on version {expected_version} but {stored}; read it "
+            "again and reapply the change"
+        )
+        self.contact_id = contact_id
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+
+
+class DuplicateContactError(ConflictError):
+    """A contact with the same id is already stored.
+
+    Attributes:
+        contact_id: The id that is taken.
+    """
+
+    def __init__(self, contact_id: str) -> None:
+        super().__init__(
+            f"contact {contact_id!r} already exists; save it to change it, "
+            "or add it under another id"
+        )
+        self.contact_id = contact_id
+
+
+class PrimaryContactConflictError(ConflictError):
+    """Another contact is already the primary contact of the party.
+
+    Use `ContactService.set_primary`, which demotes the previous primary
+    contact in the same transaction.
+
+    Attributes:
+        party_type: Type of the party, such as ``"Customer"``.
+        party_name: Name of the party.
+        contact_id: The contact that was to become primary.
+        current_primary_id: The contact that is primary now.
+    """
+
+    def __init__(
+        self,
+        party_type: str,
+        party_name: str,
+        contact_id: str,
+        current_primary_id: str,
+    ) -> None:
+        super().__init__(
+            f"{party_type} {party_name!r} already has primary contact "
+            f"{current_primary_id!r}, so {contact_id!r} cannot be marked "
+            "primary; use set-primary, which demotes the current one"
+        )
+        self.party_type = party_type
+        self.party_name = party_name
+        self.contact_id = contact_id
+        self.current_primary_id = current_primary_id
+
+
+class ImportFileError(ContactlibError, ValueError):
+    """An import file cannot be read at all.
+
+    Row-level problems never raise this: they go into the import report.
+    This is raised for a file that is empty, binary, truncated in its
+    encoding, or has a header that matches no known layout.
+
+    Attributes:
+        path: The file, as given, or ``"<stream>"``.
+        reason: What is wrong and what to do.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class StorageError(ContactlibError):
+    """The storage backend failed in a way the library cannot recover."""

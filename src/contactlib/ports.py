@@ -1,0 +1,211 @@
+"""Interfaces that a host implements to plug in its own storage and mail.
+
+contactlib's services talk to storage only through `ContactRepository` and
+to mail only through `Mailer`.  The library ships adapters for both
+(`contactlib.adapters.memory`, `contactlib.adapters.sqlite`); a host with
+its own database implements these classes and checks its adapter with the
+contract suite in `contactlib.testing`.
+
+Naming rule for every port: ``get_*`` raises `NotFoundError` when nothing
+matches, ``find_*`` returns ``None`` or an empty list.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+    from contextlib import AbstractContextManager
+
+    from contactlib._model import Contact, PartyRef
+
+__all__ = ["ContactRepository", "Mailer", "OutgoingMessage"]
+
+
+class ContactRepository(abc.ABC):
+    """Storage of contacts, with transactions and indexed look-ups.
+
+    Every method that returns several contacts returns them ordered by
+    ``contact_id``, so results never depend on insertion order.
+
+    A repository enforces two rules itself, because only storage can
+    enforce them under concurrent writers: versions (a save based on a
+    stale version raises `VersionConflictError`) and one primary contact
+    per party (`PrimaryContactConflictError`).
+
+    .. versionadded:: 0.1.0
+    """
+
+    @abc.abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Return a context manager that makes the writes inside atomic.
+
+        Writes are committed when the outermost block ends normally and
+        rolled back when it raises.  A nested block is a savepoint: when
+        an exception leaves it, only the writes made inside it are undone,
+        and the enclosing block goes on.
+        """
+
+    @abc.abstractmethod
+    def find(self, contact_id: str) -> Contact | None:
+        """Return the contact with *contact_id*, or ``None``."""
+
+    def get(self, contact_id: str) -> Contact:
+        """Return the contact with *contact_id*.
+
+        Raises:
+            ContactNotFoundError: No contact has that id.
+        """
+        from contactlib.exceptions import ContactNotFoundError  # noqa: PLC0415
+
+        contact = self.find(contact_id)
+        if contact is None:
+            raise ContactNotFoundError(contact_id)
+        return contact
+
+    @abc.abstractmethod
+    def add(self, contact: Contact) -> Contact:
+        """Store a new contact and return it with version 1.
+
+        Raises:
+            DuplicateContactError: A contact with the same id exists.
+            PrimaryContactConflictError: A link is marked primary for a
+                party that already has another primary contact.
+        """
+
+    def add_many(self, contacts: Iterable[Contact]) -> list[Contact]:
+        """Store many new contacts in one transaction.
+
+        Adapters override this with a bulk write; the default adds them
+        one by one inside `transaction`.
+
+        Raises:
+            DuplicateContactError: An id is taken; nothing is stored.
+            PrimaryContactConflictError: Two primaries for one party;
+                nothing is stored.
+        """
+        with self.transaction():
+            return [self.add(contact) for contact in contacts]
+
+    @abc.abstractmethod
+    def save(
+        self, contact: Contact, *, expected_version: int | None = None
+    ) -> Contact:
+        """Replace a stored contact and return it with the next version.
+
+        Args:
+            contact: The changed contact.
+            expected_version: The version the change is based on;
+                defaults to ``contact.version``.
+
+        Raises:
+            ContactNotFoundError: The contact is not stored.
+            VersionConflictError: The stored version is not
+                *expected_version*.
+            PrimaryContactConflictError: A link is marked primary for a
+                party that has another primary contact.
+        """
+
+    @abc.abstractmethod
+    def delete(
+        self, contact_id: str, *, expected_version: int | None = None
+    ) -> None:
+        """Delete a contact and its links.
+
+        Args:
+            contact_id: The contact to delete.
+            expected_version: If given, delete only if this version is
+                stored.
+
+        Raises:
+            ContactNotFoundError: The contact is not stored.
+            VersionConflictError: The stored version differs from
+                *expected_version*.
+        """
+
+    @abc.abstractmethod
+    def find_by_party(self, party: PartyRef) -> list[Contact]:
+        """Return the contacts linked to *party*."""
+
+    def find_by_parties(
+        self, parties: Iterable[PartyRef]
+    ) -> Mapping[PartyRef, list[Contact]]:
+        """Return the contacts linked to each of *parties* in one call.
+
+        Every requested party is a key of the result, with an empty list
+        when nothing links to it.  Adapters override this with one query;
+        the default calls `find_by_party` per party.
+        """
+        return {party: self.find_by_party(party) for party in set(parties)}
+
+    @abc.abstractmethod
+    def find_primary(self, party: PartyRef) -> Contact | None:
+        """Return the primary contact of *party*, or ``None``."""
+
+    @abc.abstractmethod
+    def find_by_email(self, address: str) -> list[Contact]:
+        """Return the contacts that have *address*, ignoring letter case.
+
+        *address* must be normalized already; `ContactService.find_by_email`
+        normalizes user input first.
+        """
+
+    @abc.abstractmethod
+    def find_by_phone(self, e164: str) -> list[Contact]:
+        """Return the contacts that have a number with this E.164 form.
+
+        The match is exact on the E.164 form; extensions are ignored.
+        `ContactService.find_by_phone` parses numbers in any formatting.
+        """
+
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[Contact]:
+        """Iterate over all contacts ordered by ``contact_id``."""
+
+    @abc.abstractmethod
+    def __len__(self) -> int:
+        """Return the number of stored contacts."""
+
+    def close(self) -> None:  # noqa: B027
+        """Release connections or files; the default does nothing."""
+
+
+@attrs.frozen
+class OutgoingMessage:
+    """One e-mail message for a `Mailer` to send.
+
+    Attributes:
+        to_address: Recipient's address.
+        to_name: Recipient's display name; may hold any script.
+        subject: Subject line.
+        text: Plain-text body.
+        html: Optional HTML body.
+
+    .. versionadded:: 0.1.0
+    """
+
+    to_address: str
+    to_name: str
+    subject: str
+    text: str
+    html: str | None = None
+
+
+class Mailer(abc.ABC):
+    """Sends e-mail on behalf of the library.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @abc.abstractmethod
+    def send(self, message: OutgoingMessage) -> None:
+        """Send one message.
+
+        Raises:
+            ContactlibError: A subclass that tells why sending failed; the
+                caller may retry later.
+        """
