@@ -41,6 +41,7 @@ from contactlib._resolution import (
     ResolutionReason,
     resolve_default_contact,
 )
+from contactlib._retry import retry
 from contactlib._services import ContactService
 
 __all__ = [
@@ -71,4 +72,5 @@ __all__ = [
     "normalize_name",
     "parse_phone",
     "resolve_default_contact",
+    "retry",
 ]

@@ -16,7 +16,8 @@ from the builtin it resembles, so ``except ValueError`` and
     ├── ConflictError
     │   ├── VersionConflictError
     │   ├── DuplicateContactError
-    │   └── PrimaryContactConflictError
+    │   ├── PrimaryContactConflictError
+    │   └── TransientConflictError
     ├── ImportFileError (ValueError)
     └── StorageError
 
@@ -48,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "PrimaryContactConflictError",
     "StorageError",
+    "TransientConflictError",
     "VersionConflictError",
 ]
 
@@ -225,6 +227,30 @@ class PrimaryContactConflictError(ConflictError):
         self.party_name = party_name
         self.contact_id = contact_id
         self.current_primary_id = current_primary_id
+
+
+class TransientConflictError(ConflictError):
+    """A transaction collided with a concurrent one and was rolled back.
+
+    Raised by SQL adapters for serialization failures, deadlocks and lock
+    time-outs (PostgreSQL SQLSTATE classes 40 and 55P03, MySQL errors 1205
+    and 1213, SQLite's "database is locked").  Nothing of the transaction
+    was stored.  Run the whole transaction again, for example with
+    `contactlib.retry`.
+
+    Attributes:
+        reason: What the database reported, without the statement or its
+            parameters.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"the transaction collided with a concurrent one ({reason}) "
+            "and was rolled back; run it again"
+        )
+        self.reason = reason
 
 
 class ImportFileError(ContactlibError, ValueError):
