@@ -106,8 +106,9 @@ class SqlAlchemyContactRepository(ContactRepository):
     def _begin(self, *, savepoint: bool = True) -> Iterator[Connection]:
         """Open a transaction, or a savepoint inside an open one.
 
-        Reads pass ``savepoint=False``: they need no savepoint inside an
-        open transaction, because they leave nothing to undo.
+        Reads and writes that cannot fail half-way pass
+        ``savepoint=False``: inside an open transaction they need no
+        savepoint, because they leave nothing to undo.
         """
         with translated():
             connection = getattr(self._local, "connection", None)
@@ -179,8 +180,12 @@ class SqlAlchemyContactRepository(ContactRepository):
             contact.version if expected_version is None else expected_version
         )
         stored = attrs.evolve(contact, version=expected + 1)
+        # Only a primary link can break a unique index here; without one,
+        # a failed version check has written nothing, and no savepoint is
+        # needed to undo the write.
+        claims_primary = any(link.is_primary for link in stored.links)
         try:
-            with self._begin() as connection:
+            with self._begin(savepoint=claims_primary) as connection:
                 self._update_version(connection, stored, expected)
                 conflict = _find_conflict(connection, [stored], new=False)
                 if conflict is not None:
@@ -255,7 +260,8 @@ class SqlAlchemyContactRepository(ContactRepository):
             links_table.c.party_name == party.party_name,
         )
         with self._read() as connection:
-            return load_contacts(connection, ids)
+            found = load_contacts(connection, ids)
+        return [c for c in found if c.link_to(party) is not None]
 
     def find_by_parties(
         self, parties: Iterable[PartyRef]
@@ -287,7 +293,9 @@ class SqlAlchemyContactRepository(ContactRepository):
                     pairs, key=lambda row: row.contact_id
                 ):
                     party = by_key[party_type, party_name]
-                    found[party].append(contacts[contact_id])
+                    contact = contacts.get(contact_id)
+                    if contact is not None and contact.link_to(party):
+                        found[party].append(contact)
         return found
 
     def find_primary(self, party: PartyRef) -> Contact | None:
@@ -299,7 +307,11 @@ class SqlAlchemyContactRepository(ContactRepository):
         )
         with self._read() as connection:
             found = load_contacts(connection, ids)
-        return found[0] if found else None
+        for contact in found:
+            link = contact.link_to(party)
+            if link is not None and link.is_primary:
+                return contact
+        return None
 
     def find_by_email(self, address: str) -> list[Contact]:
         """Return the contacts that have *address*, ignoring case."""
@@ -307,7 +319,12 @@ class SqlAlchemyContactRepository(ContactRepository):
             emails_table.c.address_key == address.lower()
         )
         with self._read() as connection:
-            return load_contacts(connection, ids)
+            found = load_contacts(connection, ids)
+        return [
+            contact
+            for contact in found
+            if any(e.key == address.lower() for e in contact.emails)
+        ]
 
     def find_by_phone(self, e164: str) -> list[Contact]:
         """Return the contacts with a number of this E.164 form."""
@@ -315,7 +332,12 @@ class SqlAlchemyContactRepository(ContactRepository):
             phones_table.c.e164 == e164
         )
         with self._read() as connection:
-            return load_contacts(connection, ids)
+            found = load_contacts(connection, ids)
+        return [
+            contact
+            for contact in found
+            if any(phone.e164 == e164 for phone in contact.phones)
+        ]
 
     def __iter__(self) -> Iterator[Contact]:
         """Iterate over all contacts ordered by id, a page at a time.

@@ -98,28 +98,41 @@ def load_contacts(
     """Load the contacts whose ids *ids* lists or selects, ordered by id.
 
     Runs four queries, one per table, whatever the number of contacts.
+    The contact rows are read first and the child rows by the ids found,
+    so under READ COMMITTED the children may be newer than the version
+    read, never older.  A save based on such a read fails its version
+    check instead of writing back old children; a caller that selected
+    contacts by a child row (a link, an e-mail) checks the loaded
+    contacts again, because that row may have changed in between.
 
     Args:
         connection: Where to read.
         ids: Ids as a list, or a query that selects ids.
     """
+    rows = (
+        connection.execute(
+            contacts_table.select()
+            .where(contacts_table.c.contact_id.in_(ids))
+            .order_by(contacts_table.c.contact_id)
+        )
+        .mappings()
+        .all()
+    )
+    if not rows:
+        return []
+    found = [row["contact_id"] for row in rows]
     children: dict[str, defaultdict[str, list[Any]]] = {}
     for table in (emails_table, phones_table, links_table):
         grouped: defaultdict[str, list[Any]] = defaultdict(list)
-        rows = connection.execute(
+        child_rows = connection.execute(
             table.select()
-            .where(table.c.contact_id.in_(ids))
+            .where(table.c.contact_id.in_(found))
             .order_by(table.c.contact_id, table.c.position)
         )
-        for row in rows.mappings():
+        for row in child_rows.mappings():
             grouped[row["contact_id"]].append(row)
         children[table.name] = grouped
-    rows = connection.execute(
-        contacts_table.select()
-        .where(contacts_table.c.contact_id.in_(ids))
-        .order_by(contacts_table.c.contact_id)
-    )
-    return [_contact(row, children) for row in rows.mappings()]
+    return [_contact(row, children) for row in rows]
 
 
 def _contact(
