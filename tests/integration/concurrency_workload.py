@@ -138,29 +138,7 @@ def _run_one(  # noqa: PLR0917
 ) -> None:
     links = model[contact_id]
     role = f"{contact_id}-op{number}"
-    choice = rng.random()
-    call: Callable[[], Contact]
-    if party not in links or choice < 0.25:
-        kind = "link"
-        primary = rng.random() < 0.25
-
-        def call() -> Contact:
-            return service.link(
-                contact_id, party, roles=[role], primary=primary
-            )
-
-    elif choice < 0.55:
-        kind = "set_primary"
-
-        def call() -> Contact:
-            return service.set_primary(party, contact_id)
-
-    else:
-        kind = "unlink"
-
-        def call() -> Contact:
-            return service.unlink(contact_id, party)
-
+    kind, primary, call = _choose(service, links, rng, contact_id, party, role)
     try:
         stored = retry(
             call, attempts=8, on=RETRYABLE, base_delay=0.005, max_delay=0.05
@@ -174,16 +152,42 @@ def _run_one(  # noqa: PLR0917
     result.accepted += 1
     if kind == "link":
         links.setdefault(party, set()).add(role)
-        if primary:
-            result.made_primary.add((contact_id, _key(party)))
     elif kind == "unlink":
         del links[party]
-    else:
+    if primary:
         result.made_primary.add((contact_id, _key(party)))
     if kind != "set_primary":
         result.link_versions.setdefault(contact_id, []).append(stored.version)
     if stored.parties != set(links):
         result.unexpected.append(f"{kind} {contact_id}: returned stale links")
+
+
+def _choose(  # noqa: PLR0917
+    service: ContactService,
+    links: dict[PartyRef, set[str]],
+    rng: random.Random,
+    contact_id: str,
+    party: PartyRef,
+    role: str,
+) -> tuple[str, bool, Callable[[], Contact]]:
+    """Pick an operation that is valid for the worker's own contact."""
+    choice = rng.random()
+    if party not in links or choice < 0.25:
+        primary = rng.random() < 0.25
+        return (
+            "link",
+            primary,
+            lambda: service.link(
+                contact_id, party, roles=[role], primary=primary
+            ),
+        )
+    if choice < 0.55:
+        return (
+            "set_primary",
+            True,
+            lambda: service.set_primary(party, contact_id),
+        )
+    return "unlink", False, lambda: service.unlink(contact_id, party)
 
 
 def _key(party: PartyRef) -> tuple[str, str]:

@@ -111,6 +111,7 @@ def assert_clean(counts, checker, problems):
 class TestPostgresql:
     @pytest.fixture
     def factory(self, postgresql_url, postgresql_engine):
+        """Return a repository factory on the emptied database."""
         empty_tables(postgresql_engine)
         return functools.partial(postgresql_repository, postgresql_url)
 
@@ -134,6 +135,7 @@ class TestPostgresql:
 class TestSqliteFile:
     @pytest.fixture
     def engine(self, tmp_path):
+        """Return an engine on a new SQLite file with the schema."""
         engine = create_sqlite_engine(tmp_path / "contacts.sqlite3")
         create_schema(engine)
         yield engine
