@@ -80,7 +80,7 @@ class CsvReader(Iterator["SourceRecord"]):
         """
         self.path = path
         self._mapping = _checked_mapping(path, mapping)
-        wanted = _checked_layout(path, layout)
+        requested = _checked_layout(path, layout)
         head = read_head(stream)
         if not head:
             raise ImportFileError(
@@ -105,7 +105,9 @@ class CsvReader(Iterator["SourceRecord"]):
         self._reader = csv.reader(self._text, delimiter=self.delimiter)
         self._last_line = 0
         self._records = self._numbered()
-        self.layout, self.columns, self.header_line = self._find_header(wanted)
+        self.layout, self.columns, self.header_line = self._find_header(
+            requested
+        )
         self._builder = RecordBuilder(self.columns)
         self._draft: Draft | None = None
         self._closes_stream = False
@@ -173,28 +175,30 @@ class CsvReader(Iterator["SourceRecord"]):
                 yield line, cells
 
     def _find_header(
-        self, wanted: Layout | None
+        self, requested: Layout | None
     ) -> tuple[Layout, list[Column], int]:
         first: list[str] | None = None
         for count, (line, cells) in enumerate(self._records):
             if first is None:
                 first = cells
-            if cells[0].strip() in TEMPLATE_MARKERS and wanted in {
+            if cells[0].strip() in TEMPLATE_MARKERS and requested in {
                 None,
                 Layout.ERPNEXT_TEMPLATE,
             }:
                 return self._template_header(line)
-            found = self._header_columns(cells, wanted)
+            found = self._header_columns(cells, requested)
             if found is not None:
                 return found[0], found[1], line
             if count + 1 >= MAX_PREAMBLE:
                 break
-        raise ImportFileError(self.path, _no_header_reason(first, wanted))
+        raise ImportFileError(
+            self.path, _no_header_reason(first, requested, self._mapping)
+        )
 
     def _header_columns(
-        self, cells: list[str], wanted: Layout | None
+        self, cells: list[str], requested: Layout | None
     ) -> tuple[Layout, list[Column]] | None:
-        layout = wanted or detect_layout(cells)
+        layout = requested or detect_layout(cells)
         if layout is Layout.ERPNEXT_TEMPLATE:
             return None
         columns = classify(layout, cells, self._mapping)
@@ -345,11 +349,23 @@ def _quoted(names: list[str]) -> str:
     return ", ".join(shown)
 
 
-def _no_header_reason(first: list[str] | None, wanted: Layout | None) -> str:
+def _no_header_reason(
+    first: list[str] | None,
+    requested: Layout | None,
+    mapping: dict[str, str],
+) -> str:
     if first is None:
         return "the file has no rows; nothing to import"
     seen = [cell.strip() for cell in first if cell.strip()]
-    layout = f"the {wanted.value} layout" if wanted else "any known layout"
+    missing = [key for key in mapping if key not in first]
+    if missing:
+        return (
+            f"the mapping names {_quoted(missing)}, which no header row "
+            f"has; the first row has {_quoted(seen)}"
+        )
+    layout = (
+        f"the {requested.value} layout" if requested else "any known layout"
+    )
     return (
         f"no header row matches {layout}: the first row has "
         f"{_quoted(seen)}; pass a mapping from your headers to fields, "

@@ -238,8 +238,14 @@ _MOBILE_SPECS = _specs(
     is_mobile=True,
 )
 _PARTY_SPECS = {
-    **_specs("customer", "Customer", "Customer Name"),
-    **_specs("supplier", "Supplier", "Supplier Name", "Vendor Name"),
+    **_specs("customer", "Customer", "Customer Name", party_type="Customer"),
+    **_specs(
+        "supplier",
+        "Supplier",
+        "Supplier Name",
+        "Vendor Name",
+        party_type="Supplier",
+    ),
     **_specs("party_type", "Party Type", "Link Type", "Contact Type"),
     **_specs("party_name", "Party Name", "Party", "Link Name"),
     **_specs("party_title", "Party Title", "Link Title"),
@@ -411,7 +417,11 @@ _OUTLOOK_MARKERS = frozenset(
     {"e-mail address", "e-mail 2 address", "e-mail display name"}
 )
 _THUNDERBIRD_MARKERS = frozenset({"primary email", "secondary email"})
-_ERPNEXT_MARKERS = frozenset({"isprimarycontact", "mobileno"})
+_ERPNEXT_MARKERS = (
+    frozenset({"mobileno"}),
+    frozenset({"id", "isprimarycontact"}),
+    frozenset({"id", "emailaddress", "firstname"}),
+)
 
 
 def classify(
@@ -454,8 +464,8 @@ def detect_layout(header: Sequence[str]) -> Layout:
     """Guess the layout of a file from its header row."""
     texts = {cell.strip().casefold() for cell in header}
     keys = {header_key(cell) for cell in header}
-    if any(_erpnext_child(cell) for cell in header) or (
-        keys & _ERPNEXT_MARKERS
+    if any(_erpnext_child(cell) for cell in header) or any(
+        marker <= keys for marker in _ERPNEXT_MARKERS
     ):
         return Layout.ERPNEXT
     if any(_GOOGLE_ITEM.fullmatch(cell.strip()) for cell in header):
