@@ -198,6 +198,7 @@ class CsvReader(Iterator["SourceRecord"]):
     def _header_columns(
         self, cells: list[str], requested: Layout | None
     ) -> tuple[Layout, list[Column]] | None:
+        cells = [cell.strip() for cell in cells]
         layout = requested or detect_layout(cells)
         if layout is Layout.ERPNEXT_TEMPLATE:
             return None
@@ -357,7 +358,7 @@ def _no_header_reason(
     if first is None:
         return "the file has no rows; nothing to import"
     seen = [cell.strip() for cell in first if cell.strip()]
-    missing = [key for key in mapping if key not in first]
+    missing = [key for key in mapping if key not in seen]
     if missing:
         return (
             f"the mapping names {_quoted(missing)}, which no header row "
