@@ -12,7 +12,6 @@ from typing import IO, TYPE_CHECKING
 from contactlib.exceptions import ImportFileError
 from contactlib.interchange._detect import (
     check_encoding,
-    decode_failure,
     detect_encoding,
     read_head,
     rejoin,
@@ -155,11 +154,8 @@ class CsvReader(Iterator["SourceRecord"]):
             except StopIteration:
                 return
             except UnicodeDecodeError as error:
-                byte = error.object[error.start] if error.object else None
                 raise ImportFileError(
-                    self.path,
-                    decode_failure(self.encoding, error.start, byte)
-                    + f" (after line {self._last_line})",
+                    self.path, self._decode_failure(error)
                 ) from None
             except csv.Error as error:
                 raise ImportFileError(
@@ -173,6 +169,21 @@ class CsvReader(Iterator["SourceRecord"]):
                 cells[0] = cells[0].removeprefix("\ufeff")
             if any(cell.strip() for cell in cells):
                 yield line, cells
+
+    def _decode_failure(self, error: UnicodeDecodeError) -> str:
+        """Describe a decoding error met while reading, after detection."""
+        if error.reason == "truncated data":
+            return (
+                f"the file ends in the middle of a character after line "
+                f"{self._last_line}, so it was probably cut off; export or "
+                "copy it again"
+            )
+        byte = error.object[error.start]
+        return (
+            f"byte 0x{byte:02X} after line {self._last_line} is not valid "
+            f"{self.encoding} text; pass the file's encoding, such as "
+            "encoding='cp1252'"
+        )
 
     def _find_header(
         self, requested: Layout | None
@@ -204,9 +215,7 @@ class CsvReader(Iterator["SourceRecord"]):
             return None
         columns = classify(layout, cells, self._mapping)
         mapped = set(self._mapping) <= set(cells) and self._mapping
-        known = recognised(columns)
-        filled = sum(1 for cell in cells if cell.strip())
-        if not (mapped or known >= 2 or (known and known == filled)):  # noqa: PLR2004
+        if not (mapped or recognised(columns)):
             return None
         missing = [key for key in self._mapping if key not in cells]
         if missing:

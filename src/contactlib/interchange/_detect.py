@@ -96,7 +96,9 @@ def detect_encoding(head: bytes, stream: IO[bytes], path: str) -> str:
             "for its format",
         )
     if b"\0" in head:
-        return _utf16_without_bom(head, path)
+        encoding = _utf16_without_bom(head, path)
+        check_encoding(head, stream, path, encoding)
+        return encoding
     candidates = ["utf-8", "cp1252"]
     failures = _decode_all(head, stream, candidates)
     for encoding in candidates:
