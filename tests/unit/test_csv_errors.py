@@ -16,7 +16,7 @@ FIELDS = (
 )
 
 
-class OneWayStream(io.RawIOBase):
+class _OneWayStream(io.RawIOBase):
     """A stream that cannot seek, like a pipe."""
 
     def __init__(self, data):
@@ -122,7 +122,7 @@ class TestStreamErrors:
         """A bad byte past the sample of a pipe is reported by line."""
         rows = "".join(f"A{i},a{i}@example.com\n" for i in range(5000))
         data = ("Name,Email\n" + rows).encode() + b"Zo\xeb,z@example.com\n"
-        stream = io.BufferedReader(OneWayStream(data))
+        stream = io.BufferedReader(_OneWayStream(data))
 
         with pytest.raises(ImportFileError) as caught:
             list(read_csv(stream))
