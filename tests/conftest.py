@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from contactlib.adapters.sqlite import SqliteContactRepository
 from contactlib.testing import MemoryContactRepository
 
 if TYPE_CHECKING:
@@ -43,11 +44,20 @@ def make_memory_repository(
     return MemoryContactRepository()
 
 
+def make_sqlite_repository(
+    request: pytest.FixtureRequest,
+) -> ContactRepository:
+    """Return an empty SQLite repository in a new file."""
+    tmp_path: Path = request.getfixturevalue("tmp_path")
+    return SqliteContactRepository(tmp_path / "contacts.sqlite3")
+
+
 # Every adapter that the `repository` fixture runs tests against, by
 # name.  A factory may skip the test (for example when its database
 # server is not running) with `pytest.skip`.
 ADAPTERS: dict[str, Callable[[pytest.FixtureRequest], ContactRepository]] = {
     "memory": make_memory_repository,
+    "sqlite": make_sqlite_repository,
 }
 
 
