@@ -29,7 +29,7 @@ from contactlib.cli._import import import_files
 @click.group(cls=ContactlibGroup)
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     envvar=DB_ENV,
     default=DEFAULT_DB,
     show_default=True,

@@ -9,6 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from contactlib.cli._base import (
     EXIT_BAD_INPUT,
@@ -25,7 +33,7 @@ from contactlib.exceptions import ContactlibError
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from rich.progress import Progress, TaskID
+    from rich.progress import TaskID
 
     from contactlib.cli._base import Settings
     from contactlib.ports import ContactRepository
@@ -44,15 +52,22 @@ class ImportProgress:
         label: What is imported, shown beside the bar.
         enabled: Whether to show a bar at all.
         delay: Seconds to wait before the bar appears.
+        console: Where to draw; standard error by default.
     """
 
     def __init__(
-        self, label: str, *, enabled: bool, delay: float = PROGRESS_DELAY
+        self,
+        label: str,
+        *,
+        enabled: bool,
+        delay: float = PROGRESS_DELAY,
+        console: Console | None = None,
     ) -> None:
         """Prepare a bar for *label*; nothing is drawn yet."""
         self.label = label
         self.enabled = enabled
         self.delay = delay
+        self.console = console
         self._started = time.monotonic()
         self._progress: Progress | None = None
         self._task: TaskID | None = None
@@ -85,22 +100,13 @@ class ImportProgress:
         self._progress.update(self._task, completed=rows_read)
 
     def _start(self) -> None:
-        from rich.console import Console  # noqa: PLC0415
-        from rich.progress import (  # noqa: PLC0415
-            BarColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
             TextColumn("{task.completed} rows"),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=self.console or Console(stderr=True),
             transient=True,
         )
         self._task = self._progress.add_task(self.label, total=None)
