@@ -84,7 +84,7 @@ class CliFailureError(CliError):
     exit_code: ClassVar[int] = EXIT_FAILURE
 
 
-def error_from(error: BaseException) -> CliError:
+def error_from(error: BaseException) -> CliError:  # noqa: PLR0911
     """Turn an exception raised by the library or the OS into a CliError.
 
     Raises:
@@ -109,6 +109,11 @@ def error_from(error: BaseException) -> CliError:
         ):
             reason = (error.strerror or type(error).__name__).lower()
             return CliError(f"cannot open {error.filename}: {reason}")
+        case UnicodeError():
+            return CliError(
+                f"cannot decode the input: {error}; give its encoding "
+                "with --encoding"
+            )
         case OSError():
             return CliFailureError(f"input/output error: {error}")
         case sqlite3.Error():
@@ -123,7 +128,12 @@ class ContactlibGroup(click.Group):
         """Run the chosen command, mapping errors to exit statuses."""
         try:
             return super().invoke(ctx)
-        except (ContactlibError, OSError, sqlite3.Error) as error:
+        except (
+            ContactlibError,
+            OSError,
+            UnicodeError,
+            sqlite3.Error,
+        ) as error:
             raise error_from(error) from error
 
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
+import attrs
 import click
 from rich.console import Console
 from rich.progress import (
@@ -29,6 +30,7 @@ from contactlib.cli._base import (
 )
 from contactlib.cli._render import print_report, report_json
 from contactlib.exceptions import ContactlibError
+from contactlib.interchange import MAPPING_FIELDS, Layout, import_file
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -113,6 +115,30 @@ class ImportProgress:
         self._progress.start()
 
 
+@attrs.frozen
+class _FileOptions:
+    file_format: str | None
+    layout: str | None
+    mapping: dict[str, str] | None
+    encoding: str | None
+    delimiter: str | None
+    strict: bool
+    dry_run: bool
+
+
+def _parse_mapping(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    mapping = {}
+    for value in values:
+        column, equals, field = value.rpartition("=")
+        if not equals or not column or not field:
+            message = f"{value!r} is not COLUMN=FIELD, such as 'Roles=roles'"
+            raise click.BadParameter(message)
+        mapping[column] = field.strip()
+    return mapping
+
+
 def _wants_progress(settings: Settings) -> bool:
     return not settings.json and sys.stderr.isatty()
 
@@ -132,9 +158,29 @@ def _wants_progress(settings: Settings) -> bool:
 )
 @click.option(
     "--layout",
-    metavar="LAYOUT",
-    help="Column layout, such as erpnext, google or outlook; detected "
-    "from the header by default.",
+    type=click.Choice([layout.value for layout in Layout]),
+    help="Column layout of a spreadsheet; detected from the header by "
+    "default.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    metavar="COLUMN=FIELD",
+    multiple=True,
+    callback=_parse_mapping,
+    help="Read COLUMN into FIELD, overriding the layout; repeat for "
+    "several columns.  FIELD is one of: " + ", ".join(MAPPING_FIELDS) + ".",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Text encoding, such as utf-8 or cp1252; detected by default.",
+)
+@click.option(
+    "--delimiter",
+    metavar="CHAR",
+    help="CSV cell delimiter; detected among comma, semicolon and tab "
+    "by default.",
 )
 @click.option(
     "--strict",
@@ -155,6 +201,9 @@ def import_files(  # noqa: PLR0917
     dry_run: bool,
     file_format: str | None,
     layout: str | None,
+    mapping: dict[str, str],
+    encoding: str | None,
+    delimiter: str | None,
     strict: bool,
     fail_on_reject: bool,
 ) -> None:
@@ -178,10 +227,15 @@ def import_files(  # noqa: PLR0917
                 path,
                 repository,
                 settings,
-                dry_run=dry_run,
-                file_format=file_format,
-                layout=layout,
-                strict=strict,
+                _FileOptions(
+                    file_format=file_format,
+                    layout=layout,
+                    mapping=mapping or None,
+                    encoding=encoding,
+                    delimiter=delimiter,
+                    strict=strict,
+                    dry_run=dry_run,
+                ),
             )
             results.append(result)
             if "error" in result:
@@ -223,14 +277,8 @@ def _import_one(
     path: Path,
     repository: ContactRepository,
     settings: Settings,
-    *,
-    dry_run: bool,
-    file_format: str | None,
-    layout: str | None,
-    strict: bool,
+    options: _FileOptions,
 ) -> dict[str, Any]:
-    from contactlib.interchange import import_file  # noqa: PLC0415
-
     try:
         with ImportProgress(
             name, enabled=_wants_progress(settings)
@@ -238,19 +286,18 @@ def _import_one(
             report = import_file(
                 path,
                 repository,
-                format=file_format,
-                layout=layout,
+                format=options.file_format,
+                layout=options.layout,
+                mapping=options.mapping,
+                encoding=options.encoding,
+                delimiter=options.delimiter,
                 region=settings.region,
-                strict=strict,
-                dry_run=dry_run,
+                strict=options.strict,
+                dry_run=options.dry_run,
                 on_progress=progress.update,
             )
     except (ContactlibError, OSError, UnicodeError) as error:
-        message = (
-            f"{name}: cannot decode the file: {error}"
-            if isinstance(error, UnicodeError)
-            else error_from(error).message
-        )
+        message = error_from(error).message
         if not settings.json:
             click.echo(f"error: {message}", err=True)
         return {"file": name, "error": message}

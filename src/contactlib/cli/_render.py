@@ -18,7 +18,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from contactlib._importing import ImportReport
+    from contactlib._importing import ImportReport, RejectedRow
     from contactlib._model import Contact, Link, PhoneNumber
     from contactlib._resolution import Resolution
 
@@ -131,7 +131,7 @@ def report_json(path: str, report: ImportReport) -> dict[str, Any]:
                     for problem in rejected.problems
                 ],
             }
-            for rejected in report.rejected
+            for rejected in sorted(report.rejected, key=_row_number)
         ],
         "warnings": [
             {
@@ -143,6 +143,10 @@ def report_json(path: str, report: ImportReport) -> dict[str, Any]:
             for warning in report.warnings
         ],
     }
+
+
+def _row_number(rejected: RejectedRow) -> int:
+    return rejected.row
 
 
 def _console() -> Console:
@@ -291,7 +295,7 @@ def print_report(path: str, report: ImportReport) -> None:
         f"{len(report.rejected)} rejected"
         + (" (dry run, nothing written)" if report.dry_run else "")
     )
-    for rejected in report.rejected:
+    for rejected in sorted(report.rejected, key=_row_number):
         for problem in rejected.problems:
             where = (
                 f"{problem.column} {problem.value!r}: "
