@@ -180,7 +180,7 @@ class TestPackage:
         """Without --db or the variable, ./contacts.sqlite3 is used."""
         env = {k: v for k, v in os.environ.items() if k != "CONTACTLIB_DB"}
 
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [sys.executable, "-m", "contactlib", "list"],
             cwd=tmp_path,
             env=env,
