@@ -87,7 +87,7 @@ class TestFileErrors:
         assert reason(data) == expected
 
     def test_no_header(self):
-        """A header no layout knows names what was seen and the fix."""
+        """An unrecognised header is listed with the way to map it."""
         assert reason(b"Foo,Bar,Baz\n1,2,3\n") == (
             "no header row matches any known layout: the first row has "
             "'Foo', 'Bar', 'Baz'; pass a mapping from your headers to "
