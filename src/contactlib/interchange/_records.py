@@ -85,13 +85,8 @@ class RecordBuilder:
         """Prepare for lines laid out as *columns*."""
         self.width = len(columns)
         self._parent = [c for c in columns if not c.spec.slot]
-        self._plain = [
-            (c.index, c.spec.target, c.name)
-            for c in self._parent
-            if c.spec.target in PLAIN_FIELDS
-        ]
-        self._other = [
-            c for c in self._parent if c.spec.target not in PLAIN_FIELDS
+        self._readers = [
+            (c.index, c.spec.target in PLAIN_FIELDS, c) for c in self._parent
         ]
         slots: defaultdict[str, list[Column]] = defaultdict(list)
         for column in columns:
@@ -108,19 +103,17 @@ class RecordBuilder:
         draft = Draft(line)
         count = len(cells)
         fields = draft.fields
-        for index, target, name in self._plain:
+        for index, plain, column in self._readers:
             value = cells[index].strip() if index < count else ""
             if not value:
                 continue
-            if target in fields:
-                draft.unmodelled.append((name, value))
-            else:
-                fields[target] = value
-                draft.columns[target] = name
-        for column in self._other:
-            value = _cell(cells, column.index)
-            if value:
+            if not plain:
                 self._parent_value(draft, column, value)
+            elif column.spec.target in fields:
+                draft.unmodelled.append((column.name, value))
+            else:
+                fields[column.spec.target] = value
+                draft.columns[column.spec.target] = column.name
         self.add(draft, line, cells)
         return draft
 
