@@ -135,6 +135,15 @@ class TestStreamErrors:
             caught.value.reason,
         )
 
+    def test_unclosed_quote(self):
+        """A quote left open until a cell is too long is reported."""
+        data = b'Name,Email\n"Ann,a@example.com\n' + b"x" * 200_000
+
+        assert reason(data) == (
+            "line 2 cannot be read as CSV (field larger than field limit "
+            "(131072)); check it for a quote that is never closed"
+        )
+
     def test_utf16_without_bom_cut(self):
         """A cut UTF-16 file without a byte order mark is reported."""
         data = "Name,Email\nAnn,a@example.com\n".encode("utf-16-le")[:-1]

@@ -115,7 +115,7 @@ class CsvReader(Iterator["SourceRecord"]):
         """Return the next contact of the file."""
         try:
             return self._next_record()
-        except StopIteration:
+        except (StopIteration, ImportFileError):
             if self._closes_stream:
                 self.close()
             raise
@@ -160,8 +160,8 @@ class CsvReader(Iterator["SourceRecord"]):
             except csv.Error as error:
                 raise ImportFileError(
                     self.path,
-                    f"line {self._last_line + 1} cannot be read as CSV: "
-                    f"{error}",
+                    f"line {self._last_line + 1} cannot be read as CSV "
+                    f"({error}); check it for a quote that is never closed",
                 ) from None
             line = self._last_line + 1
             self._last_line = self._reader.line_num
