@@ -144,6 +144,16 @@ class TestStreamErrors:
             "(131072)); check it for a quote that is never closed"
         )
 
+    def test_late_nul_byte(self):
+        """A NUL byte past the first 64 KiB is found before reading."""
+        rows = "".join(f"A{i},a{i}@example.com\n" for i in range(5000))
+        data = ("Name,Email\n" + rows).encode() + b"\x00\x01\x02"
+
+        assert reason(data) == (
+            f"the file contains a NUL byte at offset {len(data) - 3}, so it "
+            "is a binary file, not CSV text; export the contacts as CSV"
+        )
+
     def test_utf16_without_bom_cut(self):
         """A cut UTF-16 file without a byte order mark is reported."""
         data = "Name,Email\nAnn,a@example.com\n".encode("utf-16-le")[:-1]
