@@ -20,15 +20,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-@pytest.fixture(scope="session")
-def postgresql_engine(postgresql_url: str) -> Iterator[sa.Engine]:
-    """Engine of the session's PostgreSQL database, schema created."""
-    engine = sa.create_engine(postgresql_url, pool_size=10)
-    create_schema(engine)
-    yield engine
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def sql_engine(
     request: pytest.FixtureRequest, tmp_path: Path
