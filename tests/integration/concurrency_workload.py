@@ -285,11 +285,15 @@ def postgresql_repository(url: str) -> ContactRepository:
     return SqlAlchemyContactRepository(sa.create_engine(url, pool_size=10))
 
 
-def sqlalchemy_sqlite_repository(path: str) -> ContactRepository:
-    """Make a SQLAlchemy repository on the SQLite file at *path*."""
-    from contactlib.adapters.sqlalchemy import (  # noqa: PLC0415
-        SqlAlchemyContactRepository,
-        create_sqlite_engine,
+def sqlite_repository(path: str) -> ContactRepository:
+    """Make a standard-library SQLite repository on the file at *path*.
+
+    The long timeout keeps eight processes on a loaded machine from
+    failing on the file's write lock, which this adapter reports as a
+    `StorageError`, not as a conflict.
+    """
+    from contactlib.adapters.sqlite import (  # noqa: PLC0415
+        SqliteContactRepository,
     )
 
-    return SqlAlchemyContactRepository(create_sqlite_engine(path))
+    return SqliteContactRepository(path, timeout=30)

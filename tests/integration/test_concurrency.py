@@ -1,5 +1,7 @@
+import contextlib
 import functools
 import multiprocessing
+import sqlite3
 import threading
 
 import pytest
@@ -12,22 +14,21 @@ from concurrency_workload import (
     primary_violations,
     run_worker,
     seed_contacts,
-    sqlalchemy_sqlite_repository,
+    sqlite_repository,
     summary,
 )
 from integration_support import empty_tables
 
 sa = pytest.importorskip("sqlalchemy")
 
-from contactlib.adapters.sqlalchemy import (  # noqa: E402
-    create_schema,
-    create_sqlite_engine,
-    links_table,
-)
+from contactlib.adapters.sqlalchemy import links_table  # noqa: E402
 
 
 def duplicate_rows(engine):
-    """Return link rows that occur twice, and parties with two primaries."""
+    """Return link rows that occur twice, and parties with two primaries.
+
+    Reads the SQLAlchemy adapter's tables.
+    """
     links = links_table.c
     with engine.connect() as connection:
         twice = connection.execute(
@@ -41,6 +42,23 @@ def duplicate_rows(engine):
             .group_by(links.party_type, links.party_name)
             .having(sa.func.count() > 1)
         ).all()
+    return [f"duplicate link {row}" for row in twice] + [
+        f"two primaries {row}" for row in primaries
+    ]
+
+
+def duplicate_rows_sqlite(path):
+    """Return the same problems as `duplicate_rows`, in the SQLite adapter."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        twice = connection.execute(
+            "SELECT party_type, party_name, contact_id FROM contact_link "
+            "GROUP BY party_type, party_name, contact_id HAVING count(*) > 1"
+        ).fetchall()
+        primaries = connection.execute(
+            "SELECT party_type, party_name FROM contact_link "
+            "WHERE is_primary = 1 GROUP BY party_type, party_name "
+            "HAVING count(*) > 1"
+        ).fetchall()
     return [f"duplicate link {row}" for row in twice] + [
         f"two primaries {row}" for row in primaries
     ]
@@ -78,13 +96,24 @@ def run_processes(factory):
         return pool.starmap(run_worker, arguments)
 
 
-def run_and_check(factory, engine, run):
-    """Run the workload while a checker watches, then check the result."""
+def run_and_check(factory, duplicates, run):
+    """Run the workload while a checker watches, then check the result.
+
+    Args:
+        factory: Makes a repository on the shared database.
+        duplicates: Returns duplicate link rows and double primaries,
+            read from the adapter's tables in single statements.
+        run: Runs the workers and returns their results.
+    """
     repository = factory()
     seed_contacts(repository)
-    checker = Checker(
-        lambda: primary_violations(repository) + duplicate_rows(engine)
-    )
+
+    def check():
+        with repository.transaction():
+            problems = primary_violations(repository)
+        return problems + duplicates()
+
+    checker = Checker(check)
     checker.start()
     try:
         results = run(factory)
@@ -93,7 +122,7 @@ def run_and_check(factory, engine, run):
         checker.join()
 
     counts = summary(results)
-    problems = final_problems(repository, results) + duplicate_rows(engine)
+    problems = final_problems(repository, results) + duplicates()
     repository.close()
     return counts, checker, problems
 
@@ -118,7 +147,9 @@ class TestPostgresql:
     def test_threads(self, factory, postgresql_engine):
         """Eight threads keep every rule on PostgreSQL."""
         counts, checker, problems = run_and_check(
-            factory, postgresql_engine, run_threads
+            factory,
+            functools.partial(duplicate_rows, postgresql_engine),
+            run_threads,
         )
 
         assert_clean(counts, checker, problems)
@@ -126,29 +157,24 @@ class TestPostgresql:
     def test_processes(self, factory, postgresql_engine):
         """Eight processes keep every rule on PostgreSQL."""
         counts, checker, problems = run_and_check(
-            factory, postgresql_engine, run_processes
+            factory,
+            functools.partial(duplicate_rows, postgresql_engine),
+            run_processes,
         )
 
         assert_clean(counts, checker, problems)
 
 
 class TestSqliteFile:
-    @pytest.fixture
-    def engine(self, tmp_path):
-        """Return an engine on a new SQLite file with the schema."""
-        engine = create_sqlite_engine(tmp_path / "contacts.sqlite3")
-        create_schema(engine)
-        yield engine
-        engine.dispose()
-
-    def test_processes(self, engine):
+    def test_processes(self, tmp_path):
         """Eight processes keep every rule on one SQLite file."""
-        factory = functools.partial(
-            sqlalchemy_sqlite_repository, engine.url.database
-        )
+        path = str(tmp_path / "contacts.sqlite3")
+        factory = functools.partial(sqlite_repository, path)
 
         counts, checker, problems = run_and_check(
-            factory, engine, run_processes
+            factory,
+            functools.partial(duplicate_rows_sqlite, path),
+            run_processes,
         )
 
         assert_clean(counts, checker, problems)
