@@ -232,11 +232,11 @@ class PrimaryContactConflictError(ConflictError):
 class TransientConflictError(ConflictError):
     """A transaction collided with a concurrent one and was rolled back.
 
-    Raised by SQL adapters for serialization failures, deadlocks and lock
-    time-outs (PostgreSQL SQLSTATE classes 40 and 55P03, MySQL errors 1205
-    and 1213, SQLite's "database is locked").  Nothing of the transaction
-    was stored.  Run the whole transaction again, for example with
-    `contactlib.retry`.
+    Raised by the SQLAlchemy adapter for serialization failures, deadlocks
+    and lock time-outs (PostgreSQL SQLSTATE class 40 and 55P03, MySQL
+    errors 1205 and 1213, SQLite's "database is locked").  Nothing of the
+    transaction was stored.  Run the whole transaction again, for example
+    with `contactlib.retry`.
 
     Attributes:
         reason: What the database reported, without the statement or its

@@ -198,7 +198,7 @@ def primary_violations(repository: ContactRepository) -> list[str]:
     """Return the parties that have more than one primary contact.
 
     One `find_by_parties` call reads the link flags of every contact in
-    one statement, so the answer is consistent without a snapshot.
+    one statement, so the result is consistent without a snapshot.
     """
     found = repository.find_by_parties(PARTIES)
     problems = []
@@ -241,7 +241,7 @@ class Checker(threading.Thread):
 def final_problems(
     repository: ContactRepository, results: list[WorkerResult]
 ) -> list[str]:
-    """Compare the stored contacts with what the workers were told."""
+    """Compare the stored contacts with the results the workers got."""
     problems = primary_violations(repository)
     made_primary = set().union(*(r.made_primary for r in results))
     for result in results:

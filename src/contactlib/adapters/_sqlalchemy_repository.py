@@ -52,10 +52,10 @@ class SqlAlchemyContactRepository(ContactRepository):
     each thread then gets its own connection for the duration of a
     `transaction` block, and every call outside a block runs in a
     transaction of its own.  Give it a `~sqlalchemy.engine.Connection` to
-    run inside the host's own transaction: when the connection is in a
+    run inside the host's own transaction.  When that connection is in a
     transaction, every block and every write is a savepoint in it, and
-    the host commits or rolls back; a connection is not shared between
-    threads.
+    the host commits or rolls back.  Such a repository belongs to one
+    thread, like its connection.
 
     Every write is atomic.  Saves check the version with
     ``UPDATE ... WHERE version = :expected``, so two writers that read the
@@ -180,9 +180,9 @@ class SqlAlchemyContactRepository(ContactRepository):
             contact.version if expected_version is None else expected_version
         )
         stored = attrs.evolve(contact, version=expected + 1)
-        # Only a primary link can break a unique index here; without one,
-        # a failed version check has written nothing, and no savepoint is
-        # needed to undo the write.
+        # Only a primary link can break a unique index here.  Without one,
+        # nothing can fail after the version check, which writes nothing
+        # when it fails, so no savepoint is needed.
         claims_primary = any(link.is_primary for link in stored.links)
         try:
             with self._begin(savepoint=claims_primary) as connection:

@@ -100,8 +100,8 @@ def load_contacts(
     Runs four queries, one per table, whatever the number of contacts.
     The contact rows are read first and the child rows by the ids found,
     so under READ COMMITTED the children may be newer than the version
-    read, never older.  A save based on such a read fails its version
-    check instead of writing back old children; a caller that selected
+    read, never older.  So a save based on such a read fails its version
+    check instead of writing back old children.  A caller that selected
     contacts by a child row (a link, an e-mail) checks the loaded
     contacts again, because that row may have changed in between.
 
