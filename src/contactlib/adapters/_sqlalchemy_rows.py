@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import sqlalchemy as sa
 
 from contactlib._model import (
     Contact,
@@ -24,7 +25,6 @@ from contactlib.adapters._sqlalchemy_schema import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    import sqlalchemy as sa
     from sqlalchemy.engine import Connection
 
 _PLAIN_FIELDS = (
@@ -92,18 +92,79 @@ def contact_rows(contacts: Iterable[Contact]) -> Rows:
     return rows
 
 
+def _null(type_: type[sa.types.TypeEngine[Any]]) -> Any:  # noqa: ANN401
+    return sa.cast(sa.null(), type_)
+
+
+def _children_query() -> sa.CompoundSelect[Any]:
+    """Build one query for the child rows of the contacts in ``:ids``.
+
+    The three child tables are read in one UNION ALL statement, so that
+    they come from one snapshot and one round trip.  Each row has the
+    table's name in ``kind`` and its values in generic columns.  The links
+    come first, because the first SELECT sets the column types.
+    """
+    ids: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
+    links, emails, phones = links_table.c, emails_table.c, phones_table.c
+    return sa.union_all(
+        sa.select(
+            sa.literal(links_table.name).label("kind"),
+            links.contact_id,
+            links.position,
+            sa.cast(links.party_type, sa.Text).label("text1"),
+            sa.cast(links.party_name, sa.Text).label("text2"),
+            links.title.label("text3"),
+            links.is_primary.label("flag1"),
+            _null(sa.Boolean).label("flag2"),
+            _null(sa.Boolean).label("flag3"),
+            _null(sa.Boolean).label("flag4"),
+            links.roles,
+        ).where(links.contact_id.in_(ids)),
+        sa.select(
+            sa.literal(emails_table.name),
+            emails.contact_id,
+            emails.position,
+            sa.cast(emails.address, sa.Text),
+            _null(sa.Text),
+            _null(sa.Text),
+            emails.is_primary,
+            _null(sa.Boolean),
+            _null(sa.Boolean),
+            _null(sa.Boolean),
+            _null(sa.JSON),
+        ).where(emails.contact_id.in_(ids)),
+        sa.select(
+            sa.literal(phones_table.name),
+            phones.contact_id,
+            phones.position,
+            phones.raw,
+            sa.cast(phones.e164, sa.Text),
+            sa.cast(phones.extension, sa.Text),
+            phones.is_mobile,
+            phones.validated,
+            phones.is_primary_phone,
+            phones.is_primary_mobile,
+            _null(sa.JSON),
+        ).where(phones.contact_id.in_(ids)),
+    ).order_by("kind", "contact_id", "position")
+
+
+_CHILDREN = _children_query()
+
+
 def load_contacts(
     connection: Connection, ids: sa.Select[tuple[str]] | Sequence[str]
 ) -> list[Contact]:
     """Load the contacts whose ids *ids* lists or selects, ordered by id.
 
-    Runs four queries, one per table, whatever the number of contacts.
-    The contact rows are read first and the child rows by the ids found,
-    so under READ COMMITTED the children may be newer than the version
-    read, never older.  So a save based on such a read fails its version
-    check instead of writing back old children.  A caller that selected
-    contacts by a child row (a link, an e-mail) checks the loaded
-    contacts again, because that row may have changed in between.
+    Runs two queries whatever the number of contacts: one for the contact
+    rows and one for their child rows.  The contact rows are read first
+    and the child rows by the ids found, so under READ COMMITTED the
+    children may be newer than the version read, never older.  So a save
+    based on such a read fails its version check instead of writing back
+    old children.  A caller that selected contacts by a child row (a
+    link, an e-mail) checks the loaded contacts again, because that row
+    may have changed in between.
 
     Args:
         connection: Where to read.
@@ -120,18 +181,13 @@ def load_contacts(
     )
     if not rows:
         return []
+    children: dict[str, defaultdict[str, list[Any]]] = {
+        table.name: defaultdict(list)
+        for table in (emails_table, phones_table, links_table)
+    }
     found = [row["contact_id"] for row in rows]
-    children: dict[str, defaultdict[str, list[Any]]] = {}
-    for table in (emails_table, phones_table, links_table):
-        grouped: defaultdict[str, list[Any]] = defaultdict(list)
-        child_rows = connection.execute(
-            table.select()
-            .where(table.c.contact_id.in_(found))
-            .order_by(table.c.contact_id, table.c.position)
-        )
-        for row in child_rows.mappings():
-            grouped[row["contact_id"]].append(row)
-        children[table.name] = grouped
+    for child in connection.execute(_CHILDREN, {"ids": found}).mappings():
+        children[child["kind"]][child["contact_id"]].append(child)
     return [_contact(row, children) for row in rows]
 
 
@@ -141,27 +197,27 @@ def _contact(
 ) -> Contact:
     contact_id = row["contact_id"]
     emails = [
-        EmailAddress(email["address"], email["is_primary"])
+        EmailAddress(email["text1"], email["flag1"])
         for email in children[emails_table.name].get(contact_id, ())
     ]
     phones = [
         PhoneNumber(
-            raw=phone["raw"],
-            e164=phone["e164"],
-            extension=phone["extension"],
-            is_mobile=phone["is_mobile"],
-            validated=phone["validated"],
-            is_primary_phone=phone["is_primary_phone"],
-            is_primary_mobile=phone["is_primary_mobile"],
+            raw=phone["text1"],
+            e164=phone["text2"],
+            extension=phone["text3"],
+            is_mobile=phone["flag1"],
+            validated=phone["flag2"],
+            is_primary_phone=phone["flag3"],
+            is_primary_mobile=phone["flag4"],
         )
         for phone in children[phones_table.name].get(contact_id, ())
     ]
     links = [
         Link(
-            link["party_type"],
-            link["party_name"],
-            title=link["title"],
-            is_primary=link["is_primary"],
+            link["text1"],
+            link["text2"],
+            title=link["text3"],
+            is_primary=link["flag1"],
             roles=frozenset(link["roles"]),
         )
         for link in children[links_table.name].get(contact_id, ())
