@@ -7,9 +7,9 @@ schema and for what is enforced where.
 Each thread gets its own connection, made on its first call and closed
 when the thread ends or the repository is closed.  Writes run in
 ``BEGIN IMMEDIATE`` transactions, so writers queue on the file's write
-lock (up to *timeout* seconds) instead of failing on a stale snapshot,
-while readers in other threads and processes go on reading the last
-committed state (the file is in WAL mode).
+lock (up to *timeout* seconds) instead of failing on a stale snapshot.
+The file is in WAL mode, so readers in other threads and processes are
+not blocked by a writer and read the last committed state.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class SqliteContactRepository(ContactRepository):
 
     Raises:
         StorageError: The file cannot be opened, is not an SQLite
-            database, or holds a schema this version cannot read.
+            database, or contains a schema this version cannot read.
 
     .. versionadded:: 0.1.0
     """
@@ -87,9 +87,13 @@ class SqliteContactRepository(ContactRepository):
         self._finalizers: list[weakref.finalize[[], _ThreadState]] = []
         self._registry_lock = threading.Lock()
         self._closed = False
-        connection = self._state().connection
-        with self._storage_errors(), self.transaction():
-            ensure_schema(connection, self.path)
+        try:
+            connection = self._state().connection
+            with self._storage_errors(), self.transaction():
+                ensure_schema(connection, self.path)
+        except BaseException:
+            self.close()
+            raise
         logger.debug("opened SQLite contact repository")
 
     # connections
@@ -129,8 +133,9 @@ class SqliteContactRepository(ContactRepository):
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL keeps every commit safe from a crash of
-            # the process; only a power loss can undo the last commits.
+            # In WAL mode, NORMAL keeps every commit safe from a crash of
+            # the process.  A power loss or an operating-system crash can
+            # undo the last commits (SQLite docs, PRAGMA synchronous).
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("SELECT json('[]')")
         except sqlite3.Error as error:
@@ -179,7 +184,7 @@ class SqliteContactRepository(ContactRepository):
 
         The outermost block takes the file's write lock at its start
         (``BEGIN IMMEDIATE``) and keeps it until it ends, so other
-        writers wait for it; readers are not blocked.  The block belongs
+        writers wait for it.  Readers are not blocked.  The block belongs
         to the calling thread.
         """
         state = self._state()
@@ -256,8 +261,8 @@ class SqliteContactRepository(ContactRepository):
     ) -> dict[PartyRef, list[Contact]]:
         """Return the contacts linked to each of *parties*.
 
-        One statement answers up to 450 parties.  A contact linked to
-        several of them is decoded once.
+        One statement reads the contacts of up to 450 parties.  A contact
+        linked to several of them is decoded once.
         """
         result: dict[PartyRef, list[Contact]] = {
             party: [] for party in parties
