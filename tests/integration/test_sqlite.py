@@ -407,3 +407,21 @@ class TestThreads:
         assert seen == [1]
         assert len(repository) == 2
         repository.close()
+
+    def test_memory_database_per_thread(self):
+        """With ":memory:", each thread has its own database with a schema."""
+        repository = SqliteContactRepository(":memory:")
+        repository.add(person("c1"))
+        seen = []
+
+        def work():
+            repository.add(person("c2"))
+            seen.append([c.contact_id for c in repository])
+
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+
+        assert seen == [["c2"]]
+        assert [c.contact_id for c in repository] == ["c1"]
+        repository.close()

@@ -88,9 +88,8 @@ class SqliteContactRepository(ContactRepository):
         self._registry_lock = threading.Lock()
         self._closed = False
         try:
-            connection = self._state().connection
-            with self._storage_errors(), self.transaction():
-                ensure_schema(connection, self.path)
+            with self._storage_errors():
+                self._create_schema(self._state().connection)
         except BaseException:
             self.close()
             raise
@@ -106,6 +105,10 @@ class SqliteContactRepository(ContactRepository):
         state: _ThreadState | None = getattr(self._local, "state", None)
         if state is None:
             state = _ThreadState(self._connect())
+            if self.path == ":memory:":
+                # Each thread's in-memory database is new and empty.
+                with self._storage_errors():
+                    self._create_schema(state.connection)
             # Close the connection when the thread's state goes away,
             # which happens when the thread ends.
             finalizer = weakref.finalize(state, state.connection.close)
@@ -114,6 +117,15 @@ class SqliteContactRepository(ContactRepository):
                 self._finalizers.append(finalizer)
             self._local.state = state
         return state
+
+    def _create_schema(self, connection: sqlite3.Connection) -> None:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            ensure_schema(connection, self.path)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
         try:
