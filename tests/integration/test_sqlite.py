@@ -390,6 +390,18 @@ class TestThreads:
         assert len(repository) == 1
         repository.close()
 
+    def test_open_during_write(self, path):
+        """Opening a file never waits for another connection's write."""
+        SqliteContactRepository(path).close()
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+
+        with SqliteContactRepository(path, timeout=0.1) as repository:
+            assert len(repository) == 0
+
+        other.execute("ROLLBACK")
+        other.close()
+
     def test_reads_during_write(self, path):
         """Another thread reads committed data while a write is open."""
         repository = SqliteContactRepository(path)

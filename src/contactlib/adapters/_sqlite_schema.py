@@ -140,6 +140,11 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
         logger.debug("migrated contact schema to version %d", version)
 
 
+def schema_is_current(connection: sqlite3.Connection) -> bool:
+    """Return whether the file has the schema this release writes."""
+    return _stored_version(connection) == SCHEMA_VERSION
+
+
 def _stored_version(connection: sqlite3.Connection) -> int:
     found = connection.execute(
         "SELECT 1 FROM sqlite_master"

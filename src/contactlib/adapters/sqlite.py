@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING
 from contactlib._log import logger
 from contactlib._model import with_version
 from contactlib.adapters import _sqlite_rows as rows
-from contactlib.adapters._sqlite_schema import ensure_schema
+from contactlib.adapters._sqlite_schema import (
+    ensure_schema,
+    schema_is_current,
+)
 from contactlib.exceptions import (
     ContactlibError,
     ContactNotFoundError,
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["SqliteContactRepository"]
 
 _PAGE_SIZE = 500
+_LOCK_ERROR_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 # Parties per statement in find_by_parties.  Two parameters per party
 # stay below 999, the parameter limit of SQLite before 3.32.
 _PARTIES_PER_STATEMENT = 450
@@ -59,9 +63,9 @@ class _ThreadState:
 class SqliteContactRepository(ContactRepository):
     """Contact repository in an SQLite file.
 
-    The schema is created when the file is first opened.  Use one
-    instance per file and process, from as many threads as needed, and
-    close it (or use it in a ``with`` block) when done.
+    The schema is created when the file is first opened.  One instance
+    serves every thread of a process.  Close it, or use it in a ``with``
+    block, when done.
 
     Args:
         path: The database file; created if missing.  ``":memory:"``
@@ -119,6 +123,10 @@ class SqliteContactRepository(ContactRepository):
         return state
 
     def _create_schema(self, connection: sqlite3.Connection) -> None:
+        # Check without the write lock first, so that opening a current
+        # file never waits for another process's write transaction.
+        if schema_is_current(connection):
+            return
         connection.execute("BEGIN IMMEDIATE")
         try:
             ensure_schema(connection, self.path)
@@ -177,16 +185,18 @@ class SqliteContactRepository(ContactRepository):
         """Turn driver errors into `StorageError`."""
         try:
             yield
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
+        except sqlite3.Error as error:
+            # The primary result code is the low byte of the extended one.
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code in _LOCK_ERROR_CODES:
                 raise StorageError(
                     f"{self.path}: another connection held the write lock "
                     f"for more than {self.timeout} s; retry, or open the "
                     "repository with a longer timeout"
                 ) from error
-            raise StorageError(f"{self.path}: {error}") from error
-        except sqlite3.Error as error:
-            raise StorageError(f"{self.path}: {error}") from error
+            raise StorageError(
+                f"{self.path}: the SQLite operation failed ({error})"
+            ) from error
 
     # transactions
 
@@ -215,15 +225,19 @@ class SqliteContactRepository(ContactRepository):
             self._undo(connection, depth, savepoint)
             raise
         state.depth = depth
-        with self._storage_errors():
-            if not connection.in_transaction:
-                raise StorageError(
-                    f"{self.path}: SQLite rolled back the transaction "
-                    "after an earlier error; run the whole block again"
-                )
-            connection.execute(
-                "COMMIT" if depth == 0 else f"RELEASE {savepoint}"
+        if not connection.in_transaction:
+            raise StorageError(
+                f"{self.path}: SQLite rolled back the transaction after "
+                "an earlier error; run the whole block again"
             )
+        try:
+            with self._storage_errors():
+                connection.execute(
+                    "COMMIT" if depth == 0 else f"RELEASE {savepoint}"
+                )
+        except StorageError:
+            self._undo(connection, depth, savepoint)
+            raise
 
     def _undo(
         self, connection: sqlite3.Connection, depth: int, savepoint: str
@@ -239,8 +253,9 @@ class SqliteContactRepository(ContactRepository):
         except sqlite3.Error:
             # The error that ended the block is raised, and is more
             # useful to the caller than this one.
-            logger.warning("rollback of an SQLite transaction failed")
-            logger.debug("rollback failure", exc_info=True)
+            logger.warning(
+                "rollback of an SQLite transaction failed", exc_info=True
+            )
 
     # reads
 
