@@ -2,8 +2,8 @@
 
 pytest rewrites ``assert`` statements only in test modules and in the
 modules registered before they are imported.  The contract suite is a
-module of an installed package, so it is registered here; pytest loads
-this plugin through the ``pytest11`` entry point of the package.
+module of an installed package, so this plugin registers it.  pytest
+loads the plugin through the ``pytest11`` entry point of the package.
 """
 
 from __future__ import annotations
