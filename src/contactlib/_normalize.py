@@ -265,19 +265,25 @@ def normalize_name(text: str, field: str = "name") -> str:
 
     .. versionadded:: 0.1.0
     """
-    if _is_plain_name(text):
-        name = text
-    else:
-        name = unicodedata.normalize("NFC", text)
-        name = _WHITESPACE.sub(" ", name).strip()
-        for position, character in enumerate(name):
-            if unicodedata.category(character) in {"Cc", "Cs"}:
-                raise InvalidNameError(
-                    field,
-                    text,
-                    f"contains control character U+{ord(character):04X} "
-                    f"at position {position}; remove it",
-                )
+    return _normalize_name(text, field)
+
+
+# Categories Cc (C0 and C1 controls) and Cs (surrogates).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _normalize_name(text: str, field: str) -> str:
+    name = unicodedata.normalize("NFC", text)
+    name = _WHITESPACE.sub(" ", name).strip()
+    control = _CONTROL.search(name)
+    if control is not None:
+        raise InvalidNameError(
+            field,
+            text,
+            f"contains control character U+{ord(control.group()):04X} at "
+            f"position {control.start()}; remove it",
+        )
     if len(name) > _MAX_NAME_LENGTH:
         raise InvalidNameError(
             field,
@@ -286,20 +292,3 @@ def normalize_name(text: str, field: str = "name") -> str:
             f"{_MAX_NAME_LENGTH} allowed",
         )
     return name
-
-
-def _is_plain_name(text: str) -> bool:
-    """Return whether *text* is a name that normalizing leaves unchanged.
-
-    True for printable ASCII with single inner spaces and none at the
-    ends: ASCII is in NFC form, and the only whitespace that printable
-    ASCII contains is the space.  Stored names and most typed ones are
-    like this, and the check costs a fraction of the full path.
-    """
-    return (
-        text.isascii()
-        and text.isprintable()
-        and "  " not in text
-        and not text.startswith(" ")
-        and not text.endswith(" ")
-    )

@@ -1,4 +1,4 @@
-"""The fast path of `normalize_name` against the full normalization."""
+"""`normalize_name` against a plain reference normalization."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _ASCII_WITH_SPACES = st.text(
 
 
 def full_normalization(text):
-    """Normalize *text* without the fast path, or return the error type."""
+    """Normalize *text* step by step, or return the error type."""
     name = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     if any(unicodedata.category(c) in {"Cc", "Cs"} for c in name):
         return InvalidNameError
@@ -27,8 +27,8 @@ def full_normalization(text):
     return name
 
 
-class TestNameFastPath:
-    """`normalize_name` gives what the full normalization gives."""
+class TestNormalizeName:
+    """`normalize_name` gives what the reference normalization gives."""
 
     @settings(max_examples=300)
     @given(text=st.one_of(_ASCII_WITH_SPACES, st.text(max_size=30)))
