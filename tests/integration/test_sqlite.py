@@ -11,7 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contactlib import Contact, EmailAddress, Link, PartyRef, PhoneNumber
+from contactlib import (
+    Contact,
+    ContactService,
+    EmailAddress,
+    Link,
+    PartyRef,
+    PhoneNumber,
+)
 from contactlib.adapters.sqlite import SqliteContactRepository
 from contactlib.exceptions import StorageError
 from contactlib.testing import strategies
@@ -389,6 +396,29 @@ class TestThreads:
         repository.add(person("c1"))
         assert len(repository) == 1
         repository.close()
+
+    def test_no_lost_updates(self, repository):
+        """Read-modify-write blocks in many threads lose no update."""
+        service = ContactService(repository)
+        repository.add(
+            Contact(contact_id="c1", first_name="A", department="0")
+        )
+
+        def increment():
+            for _ in range(25):
+                with repository.transaction():
+                    current = int(repository.get("c1").department)
+                    service.update("c1", department=str(current + 1))
+
+        threads = [threading.Thread(target=increment) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        contact = repository.get("c1")
+        assert contact.department == "100"
+        assert contact.version == 101
 
     def test_open_during_write(self, path):
         """Opening a file never waits for another connection's write."""
