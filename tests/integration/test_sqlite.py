@@ -185,6 +185,23 @@ class TestSchema:
         assert connection.execute("PRAGMA busy_timeout").fetchone() == (5000,)
 
 
+class TestBadText:
+    """Text that UTF-8 cannot encode."""
+
+    def test_lone_surrogate(self, repository, path):
+        """A lone surrogate in an id raises a storage error, not a crash."""
+        contact = Contact(contact_id="c\ud800", first_name="Anna")
+
+        with pytest.raises(StorageError) as caught:
+            repository.add(contact)
+
+        assert str(caught.value) == (
+            f"{path}: a text field contains the lone surrogate U+D800, which"
+            " SQLite cannot store; remove it from the input"
+        )
+        assert len(repository) == 0
+
+
 class TestRoundTrip:
     """Contacts read back from a reopened file."""
 

@@ -197,6 +197,15 @@ class SqliteContactRepository(ContactRepository):
             raise StorageError(
                 f"{self.path}: the SQLite operation failed ({error})"
             ) from error
+        except UnicodeEncodeError as error:
+            # NOTE: the model accepts lone surrogates in ids, phone text
+            # and roles, which UTF-8, and so SQLite, cannot store.
+            character = error.object[error.start : error.start + 1]
+            raise StorageError(
+                f"{self.path}: a text field contains the lone surrogate "
+                f"U+{ord(character):04X}, which SQLite cannot store; "
+                "remove it from the input"
+            ) from error
 
     # transactions
 
