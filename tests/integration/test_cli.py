@@ -132,7 +132,7 @@ class TestPackage:
         assert done.stdout.strip() == "[]"
 
     def test_missing_click(self):
-        """Without click the command says what to install, on one line."""
+        """Without click the command names the extra to install."""
         code = (
             "import sys; sys.modules['click'] = None; "
             "sys.argv = ['contactlib', 'list']; "
@@ -180,7 +180,7 @@ class TestPackage:
         """Without --db or the variable, ./contacts.sqlite3 is used."""
         env = {k: v for k, v in os.environ.items() if k != "CONTACTLIB_DB"}
 
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             [sys.executable, "-m", "contactlib", "list"],
             cwd=tmp_path,
             env=env,
@@ -337,7 +337,7 @@ class TestList:
         assert ids == ["zoe"]
 
     def test_limit(self, seeded, run):
-        """--limit cuts the list and says that more contacts exist."""
+        """--limit cuts the list and reports that more contacts exist."""
         text = run("list", "--limit", "2")
         data = json.loads(run("list", "--limit", "2", "--json").stdout)
 
@@ -346,7 +346,7 @@ class TestList:
         assert data["more"] is True
 
     def test_no_match(self, seeded, run):
-        """A search without matches says so and succeeds."""
+        """A search without matches reports it and exits with 0."""
         result = run("list", "--search", "nobody at all")
 
         assert result.exit_code == 0
@@ -397,7 +397,7 @@ class TestDefault:
         assert data["contact"]["id"] == contact_id
 
     def test_text(self, seeded, run):
-        """The text answer lists what a sales order copies."""
+        """The text output lists what a sales order copies."""
         result = run(
             "default", "Customer", "ROLE-PRIMARY", "--role", "billing"
         )
@@ -445,7 +445,7 @@ class TestDefault:
         }
 
     def test_candidates_json(self, seeded, run):
-        """The JSON answer names each candidate."""
+        """The JSON output names each candidate."""
         result = run("default", "Customer", "SEVERAL", "--json")
 
         assert json.loads(result.stdout)["candidates"] == [
@@ -483,7 +483,7 @@ class TestFind:
         assert ids == ["wang"]
 
     def test_no_match(self, seeded, run):
-        """An address nobody has gives an empty answer and status 0."""
+        """An unknown address gives an empty list and status 0."""
         result = run("find", "--email", "nobody@example.com", "--json")
 
         assert result.exit_code == 0
@@ -592,7 +592,7 @@ class TestSetPrimary:
         assert json.loads(answer.stdout)["contact"]["id"] == "wang"
 
     def test_text(self, seeded, run):
-        """The text answer says which contact lost the mark."""
+        """The text output names the contact that lost the mark."""
         result = run("set-primary", "Customer", "SEVERAL", "zo")
 
         assert result.exit_code == 0
@@ -706,6 +706,46 @@ class TestImport:
 
         assert result.exit_code == 2
         assert _one_line_error(result).startswith(f"error: {binary}")
+
+    def test_unreadable_file_among_others(self, run, tmp_path):
+        """A file that cannot be read is reported; the others are imported."""
+        binary = tmp_path / "photo.csv"
+        binary.write_bytes(bytes(range(256)) * 8)
+
+        result = run("import", str(binary), str(EXAMPLE), "--json")
+
+        files = json.loads(result.stdout)["files"]
+        assert result.exit_code == 2
+        assert files[0]["file"] == str(binary)
+        assert files[0]["error"].startswith(str(binary))
+        assert files[1]["stored"] > 0
+        assert _one_line_error(result) == f"error: {files[0]['error']}"
+
+    def test_map_roles(self, run, tmp_path):
+        """--map sends a column of roles to the links of each row."""
+        sheet = tmp_path / "roles.csv"
+        sheet.write_text(
+            "First Name,Roles,Email ID (Email IDs),"
+            "Link Document Type (Links),Link Name (Links)\n"
+            'Ada,"billing, shipping",ada@example.com,Customer,CUST-1\n'
+            "Grace,,grace@example.com,Customer,CUST-1\n",
+            encoding="utf-8",
+        )
+
+        imported = run("import", str(sheet), "--map", "Roles=roles")
+        answer = run("default", "Customer", "CUST-1", "--role", "shipping")
+
+        assert imported.exit_code == 0
+        assert "2 stored, 0 rejected" in imported.stdout
+        assert "only contact with the role" in answer.stdout
+        assert "Ada" in answer.stdout
+
+    def test_bad_mapping(self, run):
+        """A --map value without '=' is a usage error."""
+        result = run("import", str(EXAMPLE), "--map", "Roles")
+
+        assert result.exit_code == 2
+        assert "is not COLUMN=FIELD" in result.stderr
 
     def test_no_progress_when_piped(self, run):
         """Output that is not a terminal never shows a progress bar."""

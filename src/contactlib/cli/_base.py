@@ -1,4 +1,4 @@
-"""What every command shares: settings, errors, exit statuses, storage."""
+"""Settings, errors, exit statuses and storage access for every command."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def error_from(error: BaseException) -> CliError:  # noqa: PLR0911
     """Turn an exception raised by the library or the OS into a CliError.
 
     Raises:
-        BaseException: *error* itself when it is none of the expected
+        BaseException: *error* itself when it is not one of the expected
             kinds, so that real bugs keep their traceback.
     """
     match error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -251,19 +252,25 @@ def import_files(  # noqa: PLR0917
 
 def _check_readable(path: Path) -> None:
     if path.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(path))
+        raise IsADirectoryError(
+            errno.EISDIR, os.strerror(errno.EISDIR), str(path)
+        )
     if not path.exists():
-        raise FileNotFoundError(2, "No such file or directory", str(path))
+        raise FileNotFoundError(
+            errno.ENOENT, os.strerror(errno.ENOENT), str(path)
+        )
     if not os.access(path, os.R_OK):
-        raise PermissionError(13, "Permission denied", str(path))
+        raise PermissionError(
+            errno.EACCES, os.strerror(errno.EACCES), str(path)
+        )
 
 
 def _open_for_import(
     settings: Settings, *, dry_run: bool
 ) -> ContactRepository:
     if dry_run and not settings.db.exists():
-        # A dry run must not create the database; an empty store gives
-        # the same report as the empty database would.
+        # A dry run must not create the database, and an empty store gives
+        # the same report as an empty database would.
         from contactlib.adapters.memory import (  # noqa: PLC0415
             MemoryContactRepository,
         )
@@ -298,8 +305,7 @@ def _import_one(
             )
     except (ContactlibError, OSError, UnicodeError) as error:
         message = error_from(error).message
-        if not settings.json:
-            click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {message}", err=True)
         return {"file": name, "error": message}
     if not settings.json:
         print_report(name, report)

@@ -1,8 +1,8 @@
-"""How contacts, resolutions and import reports are printed.
+"""Text and JSON output of contacts, resolutions and import reports.
 
-The ``*_json`` functions build the JSON documents described in the
-command docs; their keys are part of the command's interface, so add
-keys but never rename or remove them.
+The ``*_json`` functions build the JSON documents that the command docs
+describe.  Their keys are part of the command's interface, so later
+versions add keys but never rename or remove them.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def resolution_json(
     """Return a default-contact resolution as a JSON object.
 
     Args:
-        resolution: The answer of `ContactService.resolve_default`.
+        resolution: The result of `ContactService.resolve_default`.
         names: Display name of each candidate id.
     """
     found = resolution.contact
@@ -221,16 +221,19 @@ def print_contact(contact: Contact) -> None:
             ("unsubscribed", "yes" if contact.unsubscribed else "no"),
         ]
     )
+
     click.echo("E-mail addresses (* primary)")
     for email in contact.emails:
         click.echo(f"  {_primary_mark(email.is_primary)} {email.address}")
     if not contact.emails:
         click.echo(f"    {_NONE}")
+
     click.echo("Phone numbers (* primary phone, + primary mobile)")
     for phone in contact.phones:
         click.echo("  " + _phone_line(phone))
     if not contact.phones:
         click.echo(f"    {_NONE}")
+
     click.echo("Links (* primary contact of the party)")
     for link in contact.links:
         roles = ", ".join(sorted(link.roles))
