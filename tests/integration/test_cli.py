@@ -640,6 +640,20 @@ class TestDatabaseErrors:
             f"error: cannot open {db}: is a directory"
         )
 
+    def test_missing_folder(self, tmp_path):
+        """Import reports a --db path in a folder that does not exist."""
+        db = tmp_path / "no such folder" / "contacts.sqlite3"
+
+        result = CliRunner().invoke(
+            cli, ["--db", str(db), "import", str(EXAMPLE)]
+        )
+
+        assert result.exit_code == 2
+        assert _one_line_error(result) == (
+            f"error: cannot create database {db}: folder {db.parent} does "
+            "not exist; create it or give another path with --db"
+        )
+
     def test_unknown_region(self, run):
         """An unknown region code is a usage error."""
         result = run("--region", "XX", "list")

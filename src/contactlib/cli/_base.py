@@ -180,8 +180,8 @@ def open_repository(path: Path, *, create: bool) -> ContactRepository:
             missing file is an error.
 
     Raises:
-        CliError: The file does not exist and *create* is false, or it is
-            not a SQLite database.
+        CliError: The file does not exist and *create* is false, its
+            folder does not exist, or it is not a SQLite database.
     """
     from contactlib.adapters.sqlite import (  # noqa: PLC0415
         SqliteContactRepository,
@@ -194,6 +194,11 @@ def open_repository(path: Path, *, create: bool) -> ContactRepository:
         )
     if path.exists():
         _check_sqlite_file(path)
+    elif not path.parent.is_dir():
+        raise CliError(
+            f"cannot create database {path}: folder {path.parent} does not "
+            "exist; create it or give another path with --db"
+        )
     return SqliteContactRepository(path)
 
 
