@@ -46,7 +46,7 @@ REGION_ENV = "CONTACTLIB_REGION"
 _F = TypeVar("_F", bound="Callable[..., Any]")
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_SHOWN_MATCHES = 5
+_MAX_LISTED_MATCHES = 5
 
 
 @attrs.define
@@ -241,24 +241,24 @@ def resolve_contact_id(service: ContactService, text: str) -> str:
         CliError: Several ids start with *text*.
     """
     repository = service.repository
-    wanted = text.strip()
-    if wanted and repository.find(wanted) is not None:
-        return wanted
+    prefix = text.strip()
+    if prefix and repository.find(prefix) is not None:
+        return prefix
     # NOTE: the repository port has no prefix look-up, so a prefix is
     # matched by reading every contact; an exact id never is.
     matches = [
         contact.contact_id
         for contact in repository
-        if wanted and contact.contact_id.startswith(wanted)
+        if prefix and contact.contact_id.startswith(prefix)
     ]
     if not matches:
         raise ContactNotFoundError(text)
     if len(matches) > 1:
-        shown = ", ".join(matches[:_SHOWN_MATCHES])
-        more = "" if len(matches) <= _SHOWN_MATCHES else ", …"
+        listed = ", ".join(matches[:_MAX_LISTED_MATCHES])
+        more = "" if len(matches) <= _MAX_LISTED_MATCHES else ", …"
         raise CliError(
             f"id prefix {text!r} matches {len(matches)} contacts "
-            f"({shown}{more}); give more characters"
+            f"({listed}{more}); give more characters"
         )
     return matches[0]
 

@@ -23,6 +23,7 @@ from rich.progress import (
 from contactlib.cli._base import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
+    EXIT_OK,
     echo_json,
     error_from,
     json_option,
@@ -220,7 +221,7 @@ def import_files(  # noqa: PLR0917
         _check_readable(path)
     repository = _open_for_import(settings, dry_run=dry_run)
     results: list[dict[str, Any]] = []
-    status = 0
+    status = EXIT_OK
     try:
         for name, path in zip(files, paths, strict=True):
             result = _import_one(
