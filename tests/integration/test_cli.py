@@ -629,6 +629,15 @@ class TestDatabaseErrors:
             "contactlib database with --db"
         )
 
+    def test_corrupt_sqlite(self, run, db):
+        """A damaged SQLite file is a one-line failure with status 1."""
+        db.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 16)
+
+        result = run("list")
+
+        assert result.exit_code == 1
+        assert "not a database" in _one_line_error(result)
+
     def test_directory(self, run, db):
         """A --db path that is a folder is a one-line error."""
         db.mkdir()

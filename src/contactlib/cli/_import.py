@@ -98,12 +98,12 @@ class ImportProgress:
         if self._progress is None:
             if time.monotonic() - self._started < self.delay:
                 return
-            self._start()
+            self._start(rows_read)
         assert self._progress is not None  # noqa: S101
         assert self._task is not None  # noqa: S101
         self._progress.update(self._task, completed=rows_read)
 
-    def _start(self) -> None:
+    def _start(self, rows_read: int) -> None:
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -113,7 +113,9 @@ class ImportProgress:
             console=self.console or Console(stderr=True),
             transient=True,
         )
-        self._task = self._progress.add_task(self.label, total=None)
+        self._task = self._progress.add_task(
+            self.label, total=None, completed=rows_read
+        )
         self._progress.start()
 
 

@@ -292,7 +292,7 @@ def print_resolution(resolution: Resolution, names: dict[str, str]) -> None:
 
 def print_report(path: str, report: ImportReport) -> None:
     """Print the counts and every rejected row of one imported file."""
-    verb = "would store" if report.dry_run else "stored"
+    verb = "would be stored" if report.dry_run else "stored"
     click.echo(
         f"{path}: {report.rows_read} rows read, {report.stored} {verb}, "
         f"{len(report.rejected)} rejected"
