@@ -175,7 +175,14 @@ def _links_text(contact: Contact) -> str:
 def print_contact_table(contacts: Sequence[Contact]) -> None:
     """Print one line per contact; ``*`` marks primary links."""
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for title in ("ID", "Name", "Company", "E-mail", "Phone", "Links"):
+    # Ids are never cut short on a narrow terminal: they are what the
+    # other commands take.
+    table.add_column(
+        "ID",
+        no_wrap=True,
+        min_width=max((len(c.contact_id) for c in contacts), default=2),
+    )
+    for title in ("Name", "Company", "E-mail", "Phone", "Links"):
         table.add_column(title, no_wrap=True)
     for contact in contacts:
         phone = contact.primary_phone or contact.primary_mobile
