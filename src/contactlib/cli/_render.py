@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from contactlib._resolution import Resolution
 
 _NONE = "-"
-_PIPE_WIDTH = 400
+_TABLE_HEADERS = ("ID", "Name", "Company", "E-mail", "Phone", "Links")
 
 
 def contact_json(contact: Contact) -> dict[str, Any]:
@@ -149,17 +150,6 @@ def _row_number(rejected: RejectedRow) -> int:
     return rejected.row
 
 
-def _console() -> Console:
-    """Return a console for standard output.
-
-    Output to a pipe or file gets a wide console, so tables are not cut
-    to 80 columns.
-    """
-    if sys.stdout.isatty():
-        return Console(highlight=False)
-    return Console(width=_PIPE_WIDTH, highlight=False, color_system=None)
-
-
 def _primary_mark(is_primary: bool) -> str:
     return "*" if is_primary else " "
 
@@ -173,33 +163,59 @@ def _links_text(contact: Contact) -> str:
 
 
 def print_contact_table(contacts: Sequence[Contact]) -> None:
-    """Print one line per contact; ``*`` marks primary links."""
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    # Ids are never cut short on a narrow terminal: they are what the
-    # other commands take.
-    table.add_column(
-        "ID",
-        no_wrap=True,
-        min_width=max((len(c.contact_id) for c in contacts), default=2),
+    """Print one line per contact; ``*`` marks primary links.
+
+    A terminal gets a rich table fitted to its width.  A pipe or file gets
+    plain columns that are never cut, which is also much faster for long
+    lists.
+    """
+    rows = [_table_row(contact) for contact in contacts]
+    if sys.stdout.isatty():
+        _print_rich_table(rows)
+    else:
+        _print_plain_table(rows)
+
+
+def _table_row(contact: Contact) -> tuple[str, ...]:
+    phone = contact.primary_phone or contact.primary_mobile
+    return (
+        contact.contact_id,
+        contact.full_name or _NONE,
+        contact.company_name or _NONE,
+        contact.primary_email or _NONE,
+        _NONE if phone is None else phone.raw,
+        _links_text(contact) or _NONE,
     )
-    for title in ("Name", "Company", "E-mail", "Phone", "Links"):
-        table.add_column(title, no_wrap=True)
-    for contact in contacts:
-        phone = contact.primary_phone or contact.primary_mobile
-        table.add_row(
-            *(
-                Text(cell)
-                for cell in (
-                    contact.contact_id,
-                    contact.full_name or _NONE,
-                    contact.company_name or _NONE,
-                    contact.primary_email or _NONE,
-                    _NONE if phone is None else phone.raw,
-                    _links_text(contact) or _NONE,
-                )
-            )
+
+
+def _print_rich_table(rows: Sequence[tuple[str, ...]]) -> None:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    # Ids are never cut short on a narrow terminal, because they are what
+    # the other commands take.  Names and links wrap at spaces instead.
+    id_width = max(len(row[0]) for row in rows)
+    for title in _TABLE_HEADERS:
+        table.add_column(
+            title,
+            no_wrap=title == "ID",
+            min_width=id_width if title == "ID" else None,
+            overflow="fold",
         )
-    _console().print(table)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    Console(highlight=False).print(table)
+
+
+def _print_plain_table(rows: Sequence[tuple[str, ...]]) -> None:
+    # Widths count terminal cells, so Chinese or Japanese names, which
+    # take two cells per character, still line up.
+    lines = [_TABLE_HEADERS, *rows]
+    widths = [max(cell_len(line[i]) for line in lines) for i in range(6)]
+    for line in lines:
+        padded = (
+            cell + " " * (width - cell_len(cell))
+            for cell, width in zip(line, widths, strict=True)
+        )
+        click.echo("  ".join(padded).rstrip())
 
 
 def _fields(rows: Iterable[tuple[str, str]]) -> None:
