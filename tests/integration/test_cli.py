@@ -702,6 +702,51 @@ class TestImport:
         assert report["stored"] > 0
         assert not db.exists()
 
+    def test_dry_run_keeps_database(self, seeded, run):
+        """A dry run against a database leaves its contacts as they were."""
+        result = run("import", "--dry-run", str(EXAMPLE))
+        listed = json.loads(run("list", "--json").stdout)["contacts"]
+
+        assert result.exit_code == 0
+        assert "would be stored" in result.stdout
+        assert [c["id"] for c in listed] == ["amira", "wang", "zoe"]
+
+    def test_region(self, run, tmp_path):
+        """--region turns national numbers into validated E.164 numbers."""
+        sheet = tmp_path / "berlin.csv"
+        sheet.write_text(
+            "First Name,Number (Contact Numbers)\nAda,030 1234567\n",
+            encoding="utf-8",
+        )
+
+        run("--region", "DE", "import", str(sheet))
+        found = run("find", "--phone", "+49 30 1234567", "--json")
+
+        (contact,) = json.loads(found.stdout)["contacts"]
+        assert contact["phones"][0]["e164"] == "+49301234567"
+        assert contact["phones"][0]["validated"] is True
+
+    def test_strict(self, run, tmp_path):
+        """--strict rejects a row whose phone number cannot be parsed."""
+        sheet = tmp_path / "phones.csv"
+        sheet.write_text(
+            "First Name,Number (Contact Numbers)\n"
+            "Ada,+49 30 1234567\n"
+            "Grace,call reception\n",
+            encoding="utf-8",
+        )
+
+        lenient = run("import", "--dry-run", str(sheet), "--json")
+        strict = run("import", "--dry-run", "--strict", str(sheet), "--json")
+
+        assert json.loads(lenient.stdout)["files"][0]["rejected"] == 0
+        report = json.loads(strict.stdout)["files"][0]
+        assert report["rejected"] == 1
+        assert report["rejections"][0]["row"] == 3
+        assert report["rejections"][0]["problems"][0]["value"] == (
+            "call reception"
+        )
+
     def test_fail_on_reject(self, run):
         """--fail-on-reject turns rejected rows into exit status 1."""
         result = run("import", "--fail-on-reject", str(EXAMPLE))
