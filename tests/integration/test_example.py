@@ -78,6 +78,25 @@ class TestExample:
             assert resolution.contact is not None
             assert resolution.contact.display_name == name
 
+    @pytest.mark.parametrize(
+        ("party_name", "name"),
+        [
+            ("CUST-0001", "Karim Mansour"),
+            ("CUST-0003", "Zoë Marie Dubois-Lambert"),
+        ],
+    )
+    def test_billing_contacts(self, imported, party_name, name):
+        """ "Is Billing Contact" makes the only contact with that role."""
+        _, service = imported
+
+        resolution = service.resolve_default(
+            PartyRef("Customer", party_name), role="billing"
+        )
+
+        assert resolution.reason is ResolutionReason.ONLY_WITH_ROLE
+        assert resolution.contact is not None
+        assert resolution.contact.display_name == name
+
     def test_customer_and_supplier(self, imported):
         """One person is primary for a customer and a supplier at once."""
         _, service = imported
