@@ -59,6 +59,10 @@ class SourcePhone:
             number it is, ``None`` to classify by the number plan.
         is_primary_phone: Whether the file marks it the primary phone.
         is_primary_mobile: Whether the file marks it the primary mobile.
+        region: Region to parse this number with, overriding the
+            import's default region; formats that store the region of
+            each number use it so national numbers keep their E.164
+            form.
     """
 
     text: str
@@ -66,6 +70,7 @@ class SourcePhone:
     is_mobile: bool | None = None
     is_primary_phone: bool = False
     is_primary_mobile: bool = False
+    region: str | None = None
 
 
 @attrs.frozen
@@ -104,6 +109,11 @@ class SourceRecord:
         links: Links to parties.
         unmodelled: ``(column, value)`` of non-empty cells that
             contactlib has no field for; reported as warnings.
+        warnings: Other values the reader read but did not use, each
+            with its reason; reported as warnings when the row is
+            stored.
+        problems: Reasons the reader found to reject the whole record;
+            a record with any is rejected without validation.
     """
 
     row: int
@@ -113,6 +123,8 @@ class SourceRecord:
     phones: tuple[SourcePhone, ...] = ()
     links: tuple[SourceLink, ...] = ()
     unmodelled: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[RowProblem, ...] = ()
+    problems: tuple[RowProblem, ...] = ()
 
 
 @attrs.frozen
@@ -241,7 +253,7 @@ def build_from_record(
             phones.append(
                 PhoneNumber.parse(
                     phone.text,
-                    region=region,
+                    region=phone.region or region,
                     strict=strict,
                     is_mobile=phone.is_mobile,
                     is_primary_phone=phone.is_primary_phone,
@@ -374,6 +386,9 @@ def _run(  # noqa: PLR0917
     batch: list[tuple[SourceRecord, Contact]] = []
     for record in records:
         report.rows_read += 1
+        if record.problems:
+            report.rejected.append(RejectedRow(record.row, record.problems))
+            continue
         try:
             contact = build_from_record(record, region=region, strict=strict)
         except InvalidContactError as group:
@@ -425,4 +440,8 @@ def _record_stored(
     report.warnings.extend(
         RowWarning(record.row, column, value, "contactlib has no field for it")
         for column, value in record.unmodelled
+    )
+    report.warnings.extend(
+        RowWarning(record.row, item.column, item.value, item.reason)
+        for item in record.warnings
     )
