@@ -205,7 +205,9 @@ class _CardReader:
     def split_formatted_name(self, prop: ContentLine) -> None:
         """Split a formatted name into first, middle and last name."""
         words = self.text(prop).split()
-        if self.fields.get("company_name") == " ".join(words):
+        text = " ".join(words)
+        addresses = {address for _, address in self.emails}
+        if text == self.fields.get("company_name") or text in addresses:
             return
         self.set_field("first_name", words[0], prop)
         if len(words) > 1:
@@ -235,7 +237,7 @@ class _CardReader:
 
     def read_email(self, prop: ContentLine) -> None:
         """Collect an e-mail address."""
-        value = prop.value.strip()
+        value = self.text(prop)
         if value.lower().startswith("mailto:"):
             value = value[len("mailto:") :]
         if value:
@@ -253,7 +255,7 @@ class _CardReader:
 
     def read_uid(self, prop: ContentLine) -> None:
         """Read the card's unique id as the contact id."""
-        self.set_field("contact_id", prop.value.strip(), prop)
+        self.set_field("contact_id", self.text(prop), prop)
 
     def read_kind(self, prop: ContentLine) -> None:
         """Reject cards that describe no person."""
@@ -305,9 +307,11 @@ class _CardReader:
             "STATUS": "status",
             "GENDER": "gender",
             "USER-ID": "user_id",
-            "UNSUBSCRIBED": "unsubscribed",
         }
-        if name in fields:
+        if name == "UNSUBSCRIBED":
+            if self.text(prop).lower() in {"1", "true", "yes"}:
+                self.set_field("unsubscribed", "1", prop)
+        elif name in fields:
             self.set_field(fields[name], self.text(prop), prop)
         else:
             self.report(prop)

@@ -220,6 +220,15 @@ def _logical_lines(
         if not text.strip() or text.startswith(b"#"):
             continue
         colon = _find_colon(text)
+        # A fold can split the parameters, before the colon is seen.
+        while (
+            colon < 0
+            and index < len(lines)
+            and lines[index][:1] in {b" ", b"\t"}
+        ):
+            text += lines[index][1:]
+            index += 1
+            colon = _find_colon(text)
         if colon < 0:
             yield start + 1, None, text
             continue
@@ -367,14 +376,6 @@ def escape(value: str) -> str:
         .replace("\r\n", "\\n")
         .replace("\n", "\\n")
     )
-
-
-def quote_param(value: str) -> str:
-    """Write a parameter value, quoted and with RFC 6868 escapes."""
-    text = value.replace("^", "^^").replace("\n", "^n").replace('"', "^'")
-    if any(character in text for character in ":;,") or text != text.strip():
-        return f'"{text}"'
-    return text
 
 
 def fold(line: str, width: int = 75) -> str:

@@ -1,0 +1,59 @@
+"""Store, write in a format, read back: the contacts come back equal."""
+
+from __future__ import annotations
+
+import io
+
+import attrs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contactlib import Contact, import_records
+from contactlib.interchange import read_vcard, write_vcard
+from contactlib.testing import MemoryContactRepository
+from contactlib.testing.strategies import contacts
+
+_GENDERS = st.sampled_from(("", "Female", "Male", "Non-binary", "Weiblich"))
+_USER_IDS = st.one_of(st.none(), st.sampled_from(("u-1", "anna@example.com")))
+
+
+@st.composite
+def _stored(draw: st.DrawFn) -> list[Contact]:
+    """Draw contacts as a store holds them, every field filled at random."""
+    drawn = draw(
+        st.lists(contacts(), max_size=4, unique_by=lambda c: c.contact_id)
+    )
+    return [
+        attrs.evolve(contact, gender=draw(_GENDERS), user_id=draw(_USER_IDS))
+        for contact in drawn
+    ]
+
+
+def _store(items: list[Contact]) -> MemoryContactRepository:
+    repository = MemoryContactRepository()
+    repository.add_many(items)
+    return repository
+
+
+def _unversioned(repository: MemoryContactRepository) -> list[Contact]:
+    return [attrs.evolve(contact, version=0) for contact in repository]
+
+
+class TestVcardRoundTrip:
+    """vCard 3.0 and 4.0 carry every field contactlib stores."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(_stored(), st.sampled_from(("3.0", "4.0")))
+    def test_equal(self, items: list[Contact], version: str):
+        """Contacts written as vCard and imported again are equal."""
+        source = _store(items)
+        text = io.StringIO(newline="")
+        write_vcard(source, text, version=version)
+        target = MemoryContactRepository()
+
+        report = import_records(
+            read_vcard(text.getvalue().encode("utf-8")), target
+        )
+
+        assert report.rejected == []
+        assert _unversioned(target) == _unversioned(source)
