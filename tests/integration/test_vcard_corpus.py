@@ -5,6 +5,7 @@ The expected values were checked against each file by reading it.
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import attrs
@@ -666,7 +667,7 @@ class TestCorpusReport:
         data = (corpus / "vcard" / name).read_bytes()
 
         for card, record in zip(
-            read_cards(data), read_vcard(data), strict=True
+            read_cards(io.BytesIO(data)), read_vcard(data), strict=True
         ):
             reported = {column for column, _ in record.unmodelled}
             for prop in card.properties:

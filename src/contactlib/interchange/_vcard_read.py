@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from contactlib._importing import (
     RowProblem,
@@ -40,7 +41,7 @@ _NON_PERSON_KINDS = {
 }
 
 
-def read_vcard(data: bytes) -> Iterator[SourceRecord]:
+def read_vcard(source: bytes | IO[bytes]) -> Iterator[SourceRecord]:
     """Read the contacts of a vCard file.
 
     Versions 2.1, 3.0 and 4.0 are read, in UTF-8, UTF-16 or a legacy
@@ -52,14 +53,16 @@ def read_vcard(data: bytes) -> Iterator[SourceRecord]:
     come out as records with a problem, so the import rejects them.
 
     Args:
-        data: The file's bytes.
+        source: The file's bytes, or the file opened in binary mode,
+            which is read lazily.
 
     Yields:
         One record per card, in file order.
 
     .. versionadded:: 0.1.0
     """
-    for card in read_cards(data):
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    for card in read_cards(stream):
         yield _CardReader(card).record()
 
 

@@ -11,9 +11,10 @@ UTF-16 and files in a legacy 8-bit encoding.
 from __future__ import annotations
 
 import codecs
+import itertools
 import quopri
 import re
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
@@ -26,6 +27,9 @@ _ENCODING_NAMES = frozenset(
 _NAME = re.compile(rb"[A-Za-z0-9_.-]+")
 _FALLBACK_CHARSET = "cp1252"
 _BASE64_LINE = re.compile(rb"[A-Za-z0-9+/]+=*")
+_LINE_BREAK = re.compile(rb"\r*\n|\r")
+_HEAD_SIZE = 64
+_CHUNK_SIZE = 65_536
 
 
 @attrs.frozen
@@ -91,31 +95,74 @@ class RawCard:
     skipped: tuple[tuple[int, str], ...] = ()
 
 
-def to_utf8(data: bytes) -> bytes:
-    """Return *data* as UTF-8 bytes when it is UTF-16 or UTF-32.
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
+    """Yield the stream's bytes as UTF-8 when it is UTF-16 or UTF-32.
 
-    Files in UTF-8 or an 8-bit encoding are returned unchanged, because
+    Files in UTF-8 or an 8-bit encoding come out unchanged, because
     their charset can differ from property to property.
     """
+    head = stream.read(_HEAD_SIZE)
+    rest = iter(lambda: stream.read(_CHUNK_SIZE), b"")
+    codec = _wide_codec(head)
+    if codec is None:
+        yield head.removeprefix(codecs.BOM_UTF8)
+        yield from rest
+        return
+    decoded = codecs.iterdecode(itertools.chain([head], rest), codec)
+    for text in decoded:
+        yield text.encode("utf-8")
+
+
+def _wide_codec(head: bytes) -> str | None:
     for bom, codec in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
-        if data.startswith(bom):
-            return data.decode(codec).encode("utf-8")
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :]
-    head = data[:64]
+        if head.startswith(bom):
+            return codec
+    # Without a byte order mark, every other byte of ASCII text is 0.
     if len(head) > 1 and head.count(0) * 3 >= len(head):
-        codec = "utf-16-le" if head[1] == 0 else "utf-16-be"
-        return data.decode(codec).encode("utf-8")
-    return data
+        return "utf-16-le" if head[1] == 0 else "utf-16-be"
+    return None
 
 
-def _physical_lines(data: bytes) -> list[bytes]:
-    return re.split(rb"\r*\n|\r", data)
+def _physical_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Yield lines without their CR, LF or CRLF ends, read lazily."""
+    buffer = b""
+    for chunk in _chunks(stream):
+        buffer += chunk
+        # A CR at the end of the buffer may start a CRLF; keep it back.
+        trailing = len(buffer) - len(buffer.rstrip(b"\r"))
+        complete = buffer[: len(buffer) - trailing]
+        lines = _LINE_BREAK.split(complete)
+        buffer = lines.pop() + buffer[len(buffer) - trailing :]
+        yield from lines
+    if buffer.strip(b"\r"):
+        yield buffer.rstrip(b"\r")
+
+
+class _Lines:
+    """Physical lines with one line of look-ahead and line numbers."""
+
+    def __init__(self, lines: Iterator[bytes]) -> None:
+        self._lines = lines
+        self._next: bytes | None = next(lines, None)
+        self.number = 0
+
+    def peek(self) -> bytes | None:
+        """Return the next line without taking it, or ``None`` at the end."""
+        return self._next
+
+    def take(self) -> bytes:
+        """Return the next line and move past it."""
+        line = self._next
+        if line is None:
+            raise StopIteration
+        self._next = next(self._lines, None)
+        self.number += 1
+        return line
 
 
 def _split_params(head: bytes) -> list[bytes]:
@@ -201,8 +248,12 @@ def _decode_text(data: bytes, charset: str | None) -> str:
         return data.decode(_FALLBACK_CHARSET, errors="replace")
 
 
+def _is_fold(line: bytes | None) -> bool:
+    return line is not None and line[:1] in {b" ", b"\t"}
+
+
 def _logical_lines(
-    lines: list[bytes],
+    lines: _Lines,
 ) -> Iterator[tuple[int, bytes | None, bytes]]:
     """Yield ``(line number, head, value)`` with folds undone.
 
@@ -212,34 +263,26 @@ def _logical_lines(
     line whatever that line starts with, which is how vCard 2.1 writers
     break long values.  Lines that start with ``#`` are comments.
     """
-    index = 0
-    while index < len(lines):
-        start = index
-        text = lines[index]
-        index += 1
+    while lines.peek() is not None:
+        text = lines.take()
+        start = lines.number
         if not text.strip() or text.startswith(b"#"):
             continue
         colon = _find_colon(text)
         # A fold can split the parameters, before the colon is seen.
-        while (
-            colon < 0
-            and index < len(lines)
-            and lines[index][:1] in {b" ", b"\t"}
-        ):
-            text += lines[index][1:]
-            index += 1
+        while colon < 0 and _is_fold(lines.peek()):
+            text += lines.take()[1:]
             colon = _find_colon(text)
         if colon < 0:
-            yield start + 1, None, text
+            yield start, None, text
             continue
         head_bytes, value = text[:colon], text[colon + 1 :]
         head = _parse_head(head_bytes)
         encoding = "" if head is None else head.encoding
-        while index < len(lines):
-            following = lines[index]
+        while (following := lines.peek()) is not None:
             if encoding == "QUOTED-PRINTABLE" and value.endswith(b"="):
                 value = value[:-1] + following
-            elif following[:1] in {b" ", b"\t"}:
+            elif _is_fold(following):
                 value += following[1:]
             elif encoding in {"BASE64", "B"} and _BASE64_LINE.fullmatch(
                 following
@@ -249,8 +292,8 @@ def _logical_lines(
                 value += following
             else:
                 break
-            index += 1
-        yield start + 1, head_bytes, value
+            lines.take()
+        yield start, head_bytes, value
 
 
 def _decode_value(head: _Head, value: bytes) -> tuple[str, bool]:
@@ -283,12 +326,12 @@ def _property_head(
     return None, value
 
 
-def read_cards(data: bytes) -> Iterator[RawCard]:
-    """Yield the cards of a vCard file.
+def read_cards(stream: IO[bytes]) -> Iterator[RawCard]:
+    """Yield the cards of a vCard file, reading it lazily.
 
     Args:
-        data: The file's bytes in any encoding the module docstring
-            names.
+        stream: The file, opened in binary mode, in any encoding the
+            module docstring names.
 
     Yields:
         One `RawCard` per ``BEGIN:VCARD`` block, in file order.  Nested
@@ -300,7 +343,7 @@ def read_cards(data: bytes) -> Iterator[RawCard]:
     version = ""
     properties: list[ContentLine] = []
     skipped: list[tuple[int, str]] = []
-    lines = _physical_lines(to_utf8(data))
+    lines = _Lines(_physical_lines(stream))
     for number, head_bytes, raw_value in _logical_lines(lines):
         head, value = _property_head(head_bytes, raw_value)
         marker = value.strip().upper() == b"VCARD"
