@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import json
 
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contactlib import Contact, import_records
-from contactlib.interchange import read_vcard, write_vcard
+from contactlib.interchange import (
+    contact_from_dict,
+    contact_to_dict,
+    read_json,
+    read_vcard,
+    write_json,
+    write_vcard,
+)
 from contactlib.testing import MemoryContactRepository
 from contactlib.testing.strategies import contacts
 
@@ -53,6 +61,35 @@ class TestVcardRoundTrip:
 
         report = import_records(
             read_vcard(text.getvalue().encode("utf-8")), target
+        )
+
+        assert report.rejected == []
+        assert _unversioned(target) == _unversioned(source)
+
+
+class TestJsonRoundTrip:
+    """The JSON converter and file format keep every field."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(_stored())
+    def test_converter(self, items: list[Contact]):
+        """Unstructure, JSON text and structure give an equal contact."""
+        for contact in items:
+            text = json.dumps(contact_to_dict(contact))
+
+            assert contact_from_dict(json.loads(text)) == contact
+
+    @settings(max_examples=60, deadline=None)
+    @given(_stored())
+    def test_file(self, items: list[Contact]):
+        """Contacts written as JSON and imported again are equal."""
+        source = _store(items)
+        text = io.StringIO()
+        write_json(source, text)
+        target = MemoryContactRepository()
+
+        report = import_records(
+            read_json(text.getvalue().encode("utf-8")), target
         )
 
         assert report.rejected == []

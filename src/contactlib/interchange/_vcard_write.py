@@ -1,9 +1,11 @@
-"""Contacts written as vCard 3.0 (RFC 2426) or 4.0 (RFC 6350)."""
+"""Contacts written as vCard 3.0 (RFC 2426), 4.0 (RFC 6350) and jCard."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, TypeAlias
 
+import attrs
 import phonenumbers
 
 from contactlib._normalize import parse_phone
@@ -20,6 +22,22 @@ VCARD_VERSIONS = ("3.0", "4.0")
 """vCard versions that `write_vcard` writes."""
 
 _EXTENSION = "X-CONTACTLIB-"
+
+Component: TypeAlias = str | list[str]
+
+
+@attrs.frozen
+class _Property:
+    """One property before it is written as text or as jCard.
+
+    A structured value is a list of components; a component that holds
+    several values is a list itself.
+    """
+
+    name: str
+    value: str | list[Component]
+    params: tuple[tuple[str, str], ...] = ()
+    value_type: str = "text"
 
 
 def phone_region(phone: PhoneNumber) -> str | None:
@@ -47,38 +65,23 @@ def phone_region(phone: PhoneNumber) -> str | None:
     return None
 
 
-def _line(name: str, value: str, params: Iterable[str] = ()) -> str:
-    head = ";".join((name, *params))
-    return fold(f"{head}:{value}")
-
-
-def _structured(*parts: str) -> str:
-    return ";".join(escape(part) for part in parts)
-
-
-def _types(values: Iterable[str], *, v4: bool) -> str:
-    joined = ",".join(values)
-    return f"TYPE={joined.lower() if v4 else joined.upper()}"
-
-
-def _email_lines(contact: Contact, *, v4: bool) -> list[str]:
-    lines = []
+def _email_properties(contact: Contact, *, v4: bool) -> list[_Property]:
+    properties = []
     for email in contact.emails:
-        params = [_types(["internet"], v4=v4)] if not v4 else []
+        params: list[tuple[str, str]] = [] if v4 else [("TYPE", "INTERNET")]
         if email.is_primary:
-            params.append("PREF=1" if v4 else "TYPE=PREF")
-        lines.append(_line("EMAIL", escape(email.address), params))
-    return lines
+            params.append(("PREF", "1") if v4 else ("TYPE", "PREF"))
+        properties.append(_Property("EMAIL", email.address, tuple(params)))
+    return properties
 
 
-def _phone_lines(contact: Contact, *, v4: bool) -> list[str]:
-    lines = []
+def _phone_properties(contact: Contact, *, v4: bool) -> list[_Property]:
+    properties = []
     for phone in contact.phones:
-        params = [_types(["cell" if phone.is_mobile else "voice"], v4=v4)]
-        if v4:
-            params.insert(0, "VALUE=text")
+        kind = "cell" if phone.is_mobile else "voice"
+        params = [("TYPE", kind if v4 else kind.upper())]
         if phone.is_primary_phone:
-            params.append("PREF=1" if v4 else "TYPE=PREF")
+            params.append(("PREF", "1") if v4 else ("TYPE", "PREF"))
         marks = [
             mark
             for mark, flag in (
@@ -87,30 +90,89 @@ def _phone_lines(contact: Contact, *, v4: bool) -> list[str]:
             )
             if flag
         ]
-        params.append(f"{_EXTENSION}PRIMARY={','.join(marks) or 'none'}")
+        params.append((f"{_EXTENSION}PRIMARY", ",".join(marks) or "none"))
         region = phone_region(phone)
         if region is not None:
-            params.append(f"{_EXTENSION}REGION={region}")
-        lines.append(_line("TEL", escape(phone.raw), params))
-    return lines
+            params.append((f"{_EXTENSION}REGION", region))
+        properties.append(_Property("TEL", phone.raw, tuple(params)))
+    return properties
 
 
-def _link_lines(contact: Contact) -> list[str]:
+def _link_properties(contact: Contact) -> list[_Property]:
     return [
-        _line(
+        _Property(
             f"{_EXTENSION}LINK",
-            ";".join(
-                (
-                    escape(link.party_type),
-                    escape(link.party_name),
-                    escape(link.title),
-                    "1" if link.is_primary else "0",
-                    ",".join(escape(role) for role in sorted(link.roles)),
-                )
-            ),
+            [
+                link.party_type,
+                link.party_name,
+                link.title,
+                "1" if link.is_primary else "0",
+                sorted(link.roles),
+            ],
         )
         for link in contact.links
     ]
+
+
+def _properties(contact: Contact, *, v4: bool) -> list[_Property]:
+    names = [
+        contact.last_name,
+        contact.first_name,
+        contact.middle_name,
+        contact.salutation,
+        "",
+    ]
+    properties = [
+        _Property("UID", contact.contact_id),
+        _Property("FN", contact.display_name),
+        _Property("N", list(names)),
+    ]
+    if contact.company_name or contact.department:
+        organisation = [contact.company_name, contact.department]
+        properties.append(_Property("ORG", list(organisation)))
+    if contact.designation:
+        properties.append(_Property("TITLE", contact.designation))
+    properties += _email_properties(contact, v4=v4)
+    properties += _phone_properties(contact, v4=v4)
+    if contact.gender and v4:
+        properties.append(_Property("GENDER", ["", contact.gender]))
+    elif contact.gender:
+        properties.append(_Property(f"{_EXTENSION}GENDER", contact.gender))
+    properties.append(_Property(f"{_EXTENSION}STATUS", contact.status.value))
+    if contact.user_id:
+        properties.append(_Property(f"{_EXTENSION}USER-ID", contact.user_id))
+    if contact.unsubscribed:
+        properties.append(_Property(f"{_EXTENSION}UNSUBSCRIBED", "1"))
+    properties += _link_properties(contact)
+    return properties
+
+
+def _check_version(version: str) -> None:
+    if version not in VCARD_VERSIONS:
+        raise InvalidValueError(
+            "version",
+            version,
+            f"vCard version {version!r} cannot be written; use 3.0 or 4.0",
+        )
+
+
+def _text_value(value: str | list[Component]) -> str:
+    if isinstance(value, str):
+        return escape(value)
+    return ";".join(
+        escape(part)
+        if isinstance(part, str)
+        else ",".join(escape(item) for item in part)
+        for part in value
+    )
+
+
+def _text_line(prop: _Property, *, v4: bool) -> str:
+    params = [f"{name}={value}" for name, value in prop.params]
+    if v4 and prop.name == "TEL":
+        params.insert(0, "VALUE=text")
+    head = ";".join((prop.name, *params))
+    return fold(f"{head}:{_text_value(prop.value)}")
 
 
 def format_vcard(contact: Contact, *, version: str = "4.0") -> str:
@@ -136,51 +198,12 @@ def format_vcard(contact: Contact, *, version: str = "4.0") -> str:
 
     .. versionadded:: 0.1.0
     """
-    if version not in VCARD_VERSIONS:
-        raise InvalidValueError(
-            "version",
-            version,
-            f"vCard version {version!r} cannot be written; use 3.0 or 4.0",
-        )
+    _check_version(version)
     v4 = version == "4.0"
-    lines = [
-        "BEGIN:VCARD\r\n",
-        f"VERSION:{version}\r\n",
-        _line("UID", escape(contact.contact_id)),
-        _line("FN", escape(contact.display_name)),
-        _line(
-            "N",
-            _structured(
-                contact.last_name,
-                contact.first_name,
-                contact.middle_name,
-                contact.salutation,
-                "",
-            ),
-        ),
-    ]
-    if contact.company_name or contact.department:
-        lines.append(
-            _line("ORG", _structured(contact.company_name, contact.department))
-        )
-    if contact.designation:
-        lines.append(_line("TITLE", escape(contact.designation)))
-    lines += _email_lines(contact, v4=v4)
-    lines += _phone_lines(contact, v4=v4)
-    if contact.gender:
-        lines.append(
-            _line("GENDER", ";" + escape(contact.gender))
-            if v4
-            else _line(f"{_EXTENSION}GENDER", escape(contact.gender))
-        )
-    lines.append(_line(f"{_EXTENSION}STATUS", contact.status.value))
-    if contact.user_id:
-        lines.append(_line(f"{_EXTENSION}USER-ID", escape(contact.user_id)))
-    if contact.unsubscribed:
-        lines.append(_line(f"{_EXTENSION}UNSUBSCRIBED", "1"))
-    lines += _link_lines(contact)
-    lines.append("END:VCARD\r\n")
-    return "".join(lines)
+    lines = [_text_line(p, v4=v4) for p in _properties(contact, v4=v4)]
+    return "".join(
+        ["BEGIN:VCARD\r\n", f"VERSION:{version}\r\n", *lines, "END:VCARD\r\n"]
+    )
 
 
 def write_vcard(
@@ -204,8 +227,51 @@ def write_vcard(
 
     .. versionadded:: 0.1.0
     """
+    _check_version(version)
     count = 0
     for contact in contacts:
         stream.write(format_vcard(contact, version=version))
         count += 1
+    return count
+
+
+def to_jcard(contact: Contact) -> list[object]:
+    """Return a contact as a jCard (RFC 7095), ready for `json.dumps`.
+
+    The properties are those of `format_vcard` for vCard 4.0, with
+    parameter names in lower case as RFC 7095 asks.
+
+    .. versionadded:: 0.1.0
+    """
+    properties: list[object] = [["version", {}, "text", "4.0"]]
+    for prop in _properties(contact, v4=True):
+        params: dict[str, str] = {}
+        for name, value in prop.params:
+            key = name.lower()
+            params[key] = f"{params[key]},{value}" if key in params else value
+        properties.append(
+            [prop.name.lower(), params, prop.value_type, prop.value]
+        )
+    return ["vcard", properties]
+
+
+def write_jcard(contacts: Iterable[Contact], stream: TextIO) -> int:
+    """Write contacts as a JSON array of jCards, one card per line.
+
+    Args:
+        contacts: The contacts, written in this order.
+        stream: Where to write.
+
+    Returns:
+        The number of cards written.
+
+    .. versionadded:: 0.1.0
+    """
+    count = 0
+    stream.write("[")
+    for contact in contacts:
+        stream.write(",\n" if count else "\n")
+        stream.write(json.dumps(to_jcard(contact), ensure_ascii=False))
+        count += 1
+    stream.write("\n]\n")
     return count
