@@ -13,11 +13,16 @@ from contactlib import Contact, import_records
 from contactlib.interchange import (
     contact_from_dict,
     contact_to_dict,
+    read_csv,
     read_json,
     read_vcard,
+    read_xlsx,
+    write_csv,
     write_json,
     write_vcard,
+    write_xlsx,
 )
+from contactlib.interchange._csv_write import _portable_number
 from contactlib.testing import MemoryContactRepository
 from contactlib.testing.strategies import contacts
 
@@ -94,3 +99,58 @@ class TestJsonRoundTrip:
 
         assert report.rejected == []
         assert _unversioned(target) == _unversioned(source)
+
+
+def _erpnext_view(contact: Contact) -> Contact:
+    """Return *contact* as the ERPNext layout carries it.
+
+    The layout has no column for link roles, and numbers whose raw text
+    needs a region are written in international form.
+    """
+    return attrs.evolve(
+        contact,
+        version=0,
+        phones=[
+            attrs.evolve(phone, raw=_portable_number(phone))
+            for phone in contact.phones
+        ],
+        links=[
+            attrs.evolve(link, roles=frozenset()) for link in contact.links
+        ],
+    )
+
+
+class TestSpreadsheetRoundTrip:
+    """The ERPNext layout in CSV and XLSX keeps what ERPNext models."""
+
+    @settings(max_examples=40, deadline=None)
+    @given(_stored())
+    def test_csv(self, items: list[Contact]):
+        """Contacts exported as ERPNext CSV and imported again are equal."""
+        source = _store(items)
+        text = io.StringIO(newline="")
+        write_csv(source, text, layout="erpnext")
+        target = MemoryContactRepository()
+
+        report = import_records(
+            read_csv(io.BytesIO(text.getvalue().encode("utf-8"))), target
+        )
+
+        assert report.rejected == []
+        assert _unversioned(target) == [_erpnext_view(c) for c in source]
+
+    @settings(max_examples=25, deadline=None)
+    @given(_stored())
+    def test_xlsx(self, items: list[Contact]):
+        """Contacts exported as ERPNext XLSX and imported again are equal."""
+        source = _store(items)
+        workbook = io.BytesIO()
+        write_xlsx(source, workbook, layout="erpnext")
+        target = MemoryContactRepository()
+
+        report = import_records(
+            read_xlsx(io.BytesIO(workbook.getvalue())), target
+        )
+
+        assert report.rejected == []
+        assert _unversioned(target) == [_erpnext_view(c) for c in source]

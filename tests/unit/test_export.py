@@ -14,9 +14,14 @@ from contactlib.interchange import (
     ExportReport,
     escape_formula,
     export_rows,
+    format_names,
+    import_file,
     write_csv,
+    write_json,
+    write_vcard,
     write_xlsx,
 )
+from contactlib.testing import MemoryContactRepository
 
 
 def _rows(contacts, **options):
@@ -184,3 +189,35 @@ class TestWriteXlsx:
         sheet = openpyxl.load_workbook(io.BytesIO(target.getvalue())).active
         assert sheet is not None
         assert sheet.cell(row=2, column=2).data_type == "f"
+
+
+class TestImportFileFormats:
+    """`import_file` detects vCard, JSON and XLSX by content."""
+
+    @pytest.mark.parametrize("suffix", [".vcf", ".json", ".xlsx", ".csv"])
+    def test_detected_without_suffix(self, tmp_path, suffix):
+        """A file named without its suffix is still read by its content."""
+        contact = build_contact(
+            contact_id="c-1", first_name="Anna", emails=["a@example.com"]
+        )
+        path = tmp_path / "contacts"
+        if suffix == ".xlsx":
+            write_xlsx([contact], path)
+        else:
+            with path.open("w", newline="", encoding="utf-8") as stream:
+                writer = {
+                    ".vcf": write_vcard,
+                    ".json": write_json,
+                    ".csv": write_csv,
+                }[suffix]
+                writer([contact], stream)
+        repository = MemoryContactRepository()
+
+        report = import_file(path, repository)
+
+        assert report.stored_ids == ["c-1"]
+        assert repository.get("c-1").primary_email == "a@example.com"
+
+    def test_format_names(self):
+        """The registry lists every format that import_file reads."""
+        assert {"csv", "json", "vcard", "xlsx"} <= set(format_names())

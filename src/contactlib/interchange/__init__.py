@@ -43,7 +43,7 @@ from contactlib.interchange._vcard_write import (
     write_jcard,
     write_vcard,
 )
-from contactlib.interchange._xlsx import write_xlsx
+from contactlib.interchange._xlsx import read_xlsx, write_xlsx
 
 __all__ = [
     "MAPPING_FIELDS",
@@ -66,6 +66,7 @@ __all__ = [
     "read_csv",
     "read_json",
     "read_vcard",
+    "read_xlsx",
     "register_format",
     "to_jcard",
     "write_csv",

@@ -23,6 +23,7 @@ from contactlib._importing import (
 )
 from contactlib._model import Contact, ContactStatus, PhoneNumber
 from contactlib.exceptions import ImportFileError, InvalidValueError
+from contactlib.interchange._formats import ReadOptions, register_format
 from contactlib.interchange._vcard_write import phone_region
 
 if TYPE_CHECKING:
@@ -266,3 +267,17 @@ def _phone(index: int, data: dict[str, Any]) -> SourcePhone:
         is_primary_mobile=bool(data.get("is_primary_mobile")),
         region=region,
     )
+
+
+def _read_json_format(
+    stream: IO[bytes], options: ReadOptions
+) -> Iterator[SourceRecord]:
+    return read_json(stream, path=options.path)
+
+
+def _is_json(head: bytes) -> bool:
+    # write_json writes an array; a CSV header never starts with "[".
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+
+
+register_format("json", _read_json_format, suffixes=(".json",), sniff=_is_json)

@@ -13,10 +13,12 @@ from contactlib._importing import (
     SourcePhone,
     SourceRecord,
 )
+from contactlib.interchange._formats import ReadOptions, register_format
 from contactlib.interchange._vcard_syntax import (
     ContentLine,
     RawCard,
     read_cards,
+    sniff_vcard,
     split_escaped,
     unescape,
 )
@@ -394,3 +396,14 @@ class _CardReader:
                 )
             )
         return tuple(records)
+
+
+def _read_vcard_format(
+    stream: IO[bytes], _options: ReadOptions
+) -> Iterator[SourceRecord]:
+    return read_vcard(stream)
+
+
+register_format(
+    "vcard", _read_vcard_format, suffixes=(".vcf", ".vcard"), sniff=sniff_vcard
+)

@@ -128,6 +128,13 @@ def _wide_codec(head: bytes) -> str | None:
     return None
 
 
+def sniff_vcard(head: bytes) -> bool:
+    """Return whether the first bytes of a file are those of a vCard."""
+    codec = _wide_codec(head)
+    text = head.decode(codec or "latin-1", errors="ignore")
+    return "begin:vcard" in text.lower()
+
+
 def _physical_lines(stream: IO[bytes]) -> Iterator[bytes]:
     """Yield lines without their CR, LF or CRLF ends, read lazily."""
     buffer = b""
