@@ -751,7 +751,7 @@ class TestCorpusQuirks:
         )
 
     def test_org_card_reason(self, corpus: Path):
-        """A KIND:org card is rejected with a reason that says why."""
+        """A KIND:org card is rejected with the reason."""
         data = (corpus / "vcard" / "vobject_vcard40_org.vcf").read_bytes()
 
         (record,) = read_vcard(data)

@@ -32,7 +32,7 @@ _USER_IDS = st.one_of(st.none(), st.sampled_from(("u-1", "anna@example.com")))
 
 @st.composite
 def _stored(draw: st.DrawFn) -> list[Contact]:
-    """Draw contacts as a store holds them, every field filled at random."""
+    """Draw contacts as a store keeps them, every field filled at random."""
     drawn = draw(
         st.lists(contacts(), max_size=4, unique_by=lambda c: c.contact_id)
     )

@@ -41,7 +41,7 @@ class ExportLayout(enum.StrEnum):
 
 @attrs.define
 class ExportReport:
-    """What an export wrote, and what a layout had no column for.
+    """Summary of an export: the count and the values left out.
 
     Attributes:
         contacts: Number of contacts written.

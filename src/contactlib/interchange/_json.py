@@ -137,7 +137,7 @@ def read_json(
 ) -> Iterator[SourceRecord]:
     """Read the contacts of a file that `write_json` wrote.
 
-    The file holds a JSON array of objects in the form of
+    The file contains a JSON array of objects in the form of
     `contact_to_dict`; missing keys take their defaults.  Each object
     becomes one record whose row is its position in the array, counting
     from 1.  Unknown keys are reported as unmodelled values; an item

@@ -163,13 +163,13 @@ class _CardReader:
             problems=tuple(self.problems),
         )
 
-    def report(self, prop: ContentLine, what: str = "") -> None:
+    def report(self, prop: ContentLine, note: str = "") -> None:
         """List *prop* as a value that contactlib does not store."""
         if prop.is_binary:
             value = f"<{len(prop.value)} characters of base64 data>"
         else:
             value = _shorten(self.text(prop))
-        column = f"{prop.column} {what}".strip()
+        column = f"{prop.column} {note}".strip()
         self.unmodelled.append((column, value))
 
     def set_field(self, field: str, value: str, prop: ContentLine) -> None:

@@ -1,8 +1,8 @@
 """Content lines of vCard 2.1, 3.0 and 4.0 files, read and written.
 
 The reader is written for the files that phones and mail programs
-produce, not only for files that follow RFC 2426 and RFC 6350: it
-accepts quoted-printable values with soft line breaks (vCard 2.1), a
+produce, which often break RFC 2426 and RFC 6350.  It accepts
+quoted-printable values with soft line breaks (vCard 2.1), a
 ``CHARSET`` parameter on any property, bare parameters such as
 ``TEL;CELL;PREF``, ``#`` comment lines, lines without a colon, files in
 UTF-16 and files in a legacy 8-bit encoding.
@@ -431,7 +431,7 @@ def escape(value: str) -> str:
 def fold(line: str, width: int = 75) -> str:
     """Fold *line* into lines of at most *width* UTF-8 bytes, CRLF ended.
 
-    Folds never split a character, as RFC 6350 section 3.2 asks.
+    Folds never split a character, as RFC 6350 section 3.2 requires.
     """
     out: list[str] = []
     current = ""
