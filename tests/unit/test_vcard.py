@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from contactlib import (
@@ -12,7 +14,12 @@ from contactlib import (
     build_from_record,
 )
 from contactlib.exceptions import InvalidValueError
-from contactlib.interchange import format_vcard, phone_region, read_vcard
+from contactlib.interchange import (
+    _vcard_syntax,
+    format_vcard,
+    phone_region,
+    read_vcard,
+)
 
 
 def _read_one(text: str, encoding: str = "utf-8") -> Contact:
@@ -206,3 +213,37 @@ class TestPhoneRegion:
         phone = PhoneNumber.parse("+49 30 901820")
 
         assert phone_region(phone) is None
+
+
+class TestReadVcardStream:
+    """`read_vcard` reads streams in chunks without losing line ends."""
+
+    def test_crlf_split_across_chunks(self, monkeypatch):
+        """A CRLF split between two chunks is one line end."""
+        monkeypatch.setattr(_vcard_syntax, "_HEAD_SIZE", 3)
+        monkeypatch.setattr(_vcard_syntax, "_CHUNK_SIZE", 1)
+        text = (
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lange;Anna\r\n"
+            "EMAIL:anna@exa\r\n mple.com\r\nEND:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(io.BytesIO(text.encode()))
+
+        assert record.fields == {"last_name": "Lange", "first_name": "Anna"}
+        assert [e.text for e in record.emails] == ["anna@example.com"]
+
+    def test_utf16_without_bom(self):
+        """UTF-16 without a byte order mark is recognised by its zeros."""
+        text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Øster;Åse\r\nEND:VCARD\r\n"
+
+        (record,) = read_vcard(text.encode("utf-16-le"))
+
+        assert record.fields == {"last_name": "Øster", "first_name": "Åse"}
+
+    def test_two_cards_rows(self):
+        """Each record's row is the line of its BEGIN:VCARD."""
+        card = "BEGIN:VCARD\nVERSION:3.0\nFN:A B\nEND:VCARD\n"
+
+        rows = [record.row for record in read_vcard((card * 2).encode())]
+
+        assert rows == [1, 5]

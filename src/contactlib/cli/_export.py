@@ -196,6 +196,7 @@ def export_contacts(  # noqa: PLR0917
         }
         echo_json(summary)
         return
-    click.echo(f"{count} contacts written to {output}", err=True)
+    where = "standard output" if output == "-" else output
+    click.echo(f"{count} contacts written to {where}", err=True)
     for contact_id, value, reason in omitted:
         click.echo(f"  {contact_id}: left out {value!r}: {reason}", err=True)

@@ -128,7 +128,9 @@ def _properties(contact: Contact, *, v4: bool) -> list[_Property]:
         _Property("N", list(names)),
     ]
     if contact.company_name or contact.department:
-        organisation = [contact.company_name, contact.department]
+        organisation = [contact.company_name]
+        if contact.department:
+            organisation.append(contact.department)
         properties.append(_Property("ORG", list(organisation)))
     if contact.designation:
         properties.append(_Property("TITLE", contact.designation))
