@@ -62,6 +62,36 @@ class TestReadJson:
         assert report.stored == 1
         assert [row.row for row in report.rejected] == [2]
 
+    def test_missing_key(self):
+        """An e-mail without its address rejects the row, naming the key."""
+        data = b'[{"first_name": "Anna", "emails": [{"is_primary": true}]}]'
+        repository = MemoryContactRepository()
+
+        report = import_records(read_json(data), repository)
+
+        (rejected,) = report.rejected
+        assert [p.reason for p in rejected.problems] == [
+            (
+                "the key 'address' is missing; compare the item with what "
+                "write_json writes"
+            )
+        ]
+
+    def test_flag_not_boolean(self):
+        """An unsubscribed value that is not true or false is rejected."""
+        data = b'[{"first_name": "Anna", "unsubscribed": "maybe"}]'
+        repository = MemoryContactRepository()
+
+        report = import_records(read_json(data), repository)
+
+        (rejected,) = report.rejected
+        assert [p.reason for p in rejected.problems] == [
+            (
+                "a value has the wrong type (unsubscribed is 'maybe', not "
+                "true or false); compare the item with what write_json writes"
+            )
+        ]
+
     def test_unknown_key_reported(self):
         """Keys contactlib does not know are listed as warnings."""
         data = b'[{"first_name": "Anna", "birthday": "1990-01-01"}]'

@@ -185,18 +185,25 @@ def _record(row: int, item: object) -> SourceRecord:
         )
     try:
         return _record_from_dict(row, item)
-    except (TypeError, AttributeError, InvalidValueError) as error:
-        return SourceRecord(
-            row,
-            problems=(
-                RowProblem(
-                    f"[{row}]",
-                    "",
-                    f"a value has the wrong type ({error}); compare the "
-                    "item with what write_json writes",
-                ),
-            ),
+    except KeyError as error:
+        reason = (
+            f"the key {error} is missing; compare the item with what "
+            "write_json writes"
         )
+    except (TypeError, AttributeError, InvalidValueError) as error:
+        reason = (
+            f"a value has the wrong type ({error}); compare the item with "
+            "what write_json writes"
+        )
+    # The names are kept, so that the report shows only the real problem.
+    names = {
+        name: value
+        for name in _FIELDS
+        if isinstance(value := item.get(name), str) and value
+    }
+    return SourceRecord(
+        row, fields=names, problems=(RowProblem(f"[{row}]", "", reason),)
+    )
 
 
 def _text(value: object) -> str:
@@ -210,8 +217,11 @@ def _text(value: object) -> str:
 def _record_from_dict(row: int, item: dict[str, Any]) -> SourceRecord:
     fields = {name: _text(item.get(name)) for name in _FIELDS}
     fields = {name: value for name, value in fields.items() if value}
-    if item.get("unsubscribed") is True:
-        fields["unsubscribed"] = "1"
+    unsubscribed = item.get("unsubscribed")
+    if unsubscribed is not None and not isinstance(unsubscribed, bool):
+        raise TypeError(f"unsubscribed is {unsubscribed!r}, not true or false")
+    if unsubscribed is not None:
+        fields["unsubscribed"] = "1" if unsubscribed else "0"
     emails = tuple(
         SourceEmail(
             _text(email["address"]),

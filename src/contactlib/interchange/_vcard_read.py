@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 _MAX_REPORTED_VALUE = 80
+_LINK_PARTS = 5
 _EXTENSION = "X-CONTACTLIB-"
 _IGNORED = frozenset({"PRODID", "REV"})
 _GENDER_LETTERS = {
@@ -84,13 +85,28 @@ def _shorten(value: str) -> str:
 
 def _pref_rank(prop: ContentLine) -> int | None:
     """Return the preference of *prop*, lower is preferred, or ``None``."""
-    ranks = [1 for _ in ("PREF",) if "PREF" in prop.types]
+    ranks = [1] if "PREF" in prop.types else []
     for value in prop.param("PREF"):
         if value.strip().isdigit():
             ranks.append(int(value))
         elif value.strip().upper() in {"", "PREF", "TRUE"}:
             ranks.append(1)
     return min(ranks) if ranks else None
+
+
+def _link(prop: ContentLine) -> SourceLink:
+    """Read ``X-CONTACTLIB-LINK:type;name;title;primary;role,role``."""
+    parts = split_escaped(prop.value, ";")
+    parts += [""] * (_LINK_PARTS - len(parts))
+    roles = split_escaped(parts[4], ",")
+    return SourceLink(
+        unescape(parts[0]),
+        unescape(parts[1]),
+        prop.column,
+        title=unescape(parts[2]),
+        is_primary=parts[3].strip() == "1",
+        roles=frozenset(unescape(role) for role in roles if role),
+    )
 
 
 def _tel_text(prop: ContentLine) -> str:
@@ -288,34 +304,14 @@ class _CardReader:
     def read_extension(self, prop: ContentLine) -> None:
         """Read the properties contactlib writes for its own fields."""
         name = prop.name.removeprefix(_EXTENSION)
-        if name == "LINK":
-            parts = split_escaped(prop.value, ";")
-            parts += [""] * (4 - len(parts))
-            self.links.append(
-                SourceLink(
-                    unescape(parts[0]),
-                    unescape(parts[1]),
-                    prop.column,
-                    title=unescape(parts[2]),
-                    is_primary=parts[3].strip() == "1",
-                    roles=frozenset(
-                        unescape(role)
-                        for role in split_escaped(parts[4], ",")
-                        if role
-                    )
-                    if len(parts) > 4  # noqa: PLR2004
-                    else frozenset(),
-                )
-            )
-            return
         fields = {
             "STATUS": "status",
             "GENDER": "gender",
             "USER-ID": "user_id",
+            "UNSUBSCRIBED": "unsubscribed",
         }
-        if name == "UNSUBSCRIBED":
-            if self.text(prop).lower() in {"1", "true", "yes"}:
-                self.set_field("unsubscribed", "1", prop)
+        if name == "LINK":
+            self.links.append(_link(prop))
         elif name in fields:
             self.set_field(fields[name], self.text(prop), prop)
         else:
