@@ -247,3 +247,18 @@ class TestReadVcardStream:
         rows = [record.row for record in read_vcard((card * 2).encode())]
 
         assert rows == [1, 5]
+
+
+class TestSniffVcard:
+    """`sniff_vcard` recognises vCards by their first bytes."""
+
+    @pytest.mark.parametrize("codec", ["utf-8", "utf-16", "utf-16-be"])
+    def test_encodings(self, codec):
+        """BEGIN:VCARD is found in UTF-8 and UTF-16 with or without BOM."""
+        head = "begin:vcard\r\nversion:2.1\r\n".encode(codec)
+
+        assert _vcard_syntax.sniff_vcard(head)
+
+    def test_csv(self):
+        """A CSV header is not a vCard."""
+        assert not _vcard_syntax.sniff_vcard(b"First Name,Last Name\r\n")
