@@ -262,3 +262,19 @@ class TestSniffVcard:
     def test_csv(self):
         """A CSV header is not a vCard."""
         assert not _vcard_syntax.sniff_vcard(b"First Name,Last Name\r\n")
+
+
+class TestRepeatedProperties:
+    """The first of repeated single-value properties wins."""
+
+    def test_second_uid_reported(self):
+        """A second UID is reported and does not replace the first."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\n"
+            "UID:a-1\r\nUID:b-2\r\nEND:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(text.encode())
+
+        assert record.fields["contact_id"] == "a-1"
+        assert record.unmodelled == (("UID (line 5)", "b-2"),)

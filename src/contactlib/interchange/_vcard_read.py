@@ -189,8 +189,11 @@ class _CardReader:
         self.unmodelled.append((column, value))
 
     def set_field(self, field: str, value: str, prop: ContentLine) -> None:
-        """Store *value* in *field*, unless an earlier property did."""
+        """Store *value* in *field*; a later value for it is reported."""
         if not value:
+            return
+        if field in self.fields:
+            self.report(prop)
             return
         self.fields[field] = value
         self.columns[field] = prop.column
