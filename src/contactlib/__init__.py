@@ -42,6 +42,7 @@ from contactlib._resolution import (
     resolve_default_contact,
 )
 from contactlib._services import ContactService
+from contactlib._upsert import UpsertKey
 
 __all__ = [
     "Contact",
@@ -63,6 +64,7 @@ __all__ = [
     "SourceLink",
     "SourcePhone",
     "SourceRecord",
+    "UpsertKey",
     "build_contact",
     "build_from_record",
     "email_key",

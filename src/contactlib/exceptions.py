@@ -18,6 +18,7 @@ from the builtin it resembles, so ``except ValueError`` and
     │   ├── DuplicateContactError
     │   └── PrimaryContactConflictError
     ├── ImportFileError (ValueError)
+    ├── MissingDependencyError (ImportError)
     └── StorageError
 
 Errors carry their data as attributes (``field``, ``value``,
@@ -45,6 +46,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidPhoneError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NotFoundError",
     "PrimaryContactConflictError",
     "StorageError",
@@ -245,6 +247,16 @@ class ImportFileError(ContactlibError, ValueError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class MissingDependencyError(ContactlibError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    The message names the extra to install, such as
+    ``pip install 'contactlib[xlsx]'``.
+
+    .. versionadded:: 0.1.0
+    """
 
 
 class StorageError(ContactlibError):

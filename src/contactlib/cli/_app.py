@@ -23,6 +23,7 @@ from contactlib.cli._commands import (
     show,
     unlink,
 )
+from contactlib.cli._export import export_contacts
 from contactlib.cli._import import import_files
 
 
@@ -67,6 +68,7 @@ def cli(
 
 for _command in (
     import_files,
+    export_contacts,
     list_contacts,
     show,
     default,
