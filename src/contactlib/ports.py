@@ -162,6 +162,16 @@ class ContactRepository(abc.ABC):
         `ContactService.find_by_phone` parses numbers in any formatting.
         """
 
+    def find_by_user(self, user_id: str) -> list[Contact]:
+        """Return the contacts linked to the host's user *user_id*.
+
+        Adapters override this with an index look-up; the default scans
+        every contact.
+
+        .. versionadded:: 0.1.0
+        """
+        return [contact for contact in self if contact.user_id == user_id]
+
     @abc.abstractmethod
     def __iter__(self) -> Iterator[Contact]:
         """Iterate over all contacts ordered by ``contact_id``."""
