@@ -7,6 +7,14 @@ storage port.  See the docs for a guided tour.
 
 from __future__ import annotations
 
+from contactlib._eligibility import (
+    EligibilityContext,
+    EligibilityRule,
+    Ineligibility,
+    IneligibilityReason,
+    check_eligibility,
+    portal_scope,
+)
 from contactlib._importing import (
     ImportReport,
     RejectedRow,
@@ -18,6 +26,12 @@ from contactlib._importing import (
     SourceRecord,
     build_from_record,
     import_records,
+)
+from contactlib._invitations import (
+    DEFAULT_TOKEN_LIFETIME,
+    InvitationService,
+    InviteResult,
+    SystemClock,
 )
 from contactlib._model import (
     Contact,
@@ -35,6 +49,13 @@ from contactlib._normalize import (
     normalize_name,
     parse_phone,
 )
+from contactlib._portal_model import (
+    Invitation,
+    InvitationStatus,
+    PortalUser,
+    hash_token,
+    new_token,
+)
 from contactlib._resolution import (
     DefaultContact,
     Resolution,
@@ -42,18 +63,31 @@ from contactlib._resolution import (
     resolve_default_contact,
 )
 from contactlib._services import ContactService
+from contactlib._templates import InvitationTemplate, MessageTemplate
 
 __all__ = [
+    "DEFAULT_TOKEN_LIFETIME",
     "Contact",
     "ContactService",
     "ContactStatus",
     "DefaultContact",
+    "EligibilityContext",
+    "EligibilityRule",
     "EmailAddress",
     "ImportReport",
+    "Ineligibility",
+    "IneligibilityReason",
+    "Invitation",
+    "InvitationService",
+    "InvitationStatus",
+    "InvitationTemplate",
+    "InviteResult",
     "Link",
+    "MessageTemplate",
     "ParsedPhone",
     "PartyRef",
     "PhoneNumber",
+    "PortalUser",
     "RejectedRow",
     "Resolution",
     "ResolutionReason",
@@ -63,12 +97,17 @@ __all__ = [
     "SourceLink",
     "SourcePhone",
     "SourceRecord",
+    "SystemClock",
     "build_contact",
     "build_from_record",
+    "check_eligibility",
     "email_key",
+    "hash_token",
     "import_records",
+    "new_token",
     "normalize_email",
     "normalize_name",
     "parse_phone",
+    "portal_scope",
     "resolve_default_contact",
 ]
