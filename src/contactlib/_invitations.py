@@ -164,7 +164,8 @@ class InvitationService:
         An account that already has the contact's address is linked, not
         duplicated.  If that account can already log in, nothing is sent.
         Inviting a contact that has a pending or sent invitation sends it
-        again with a new token, and the previous token stops working.
+        again with a new token; the previous token stops working once the
+        new message is sent, and keeps working if sending fails.
 
         Raises:
             ContactNotFoundError: No contact has *contact_id*.
@@ -191,15 +192,16 @@ class InvitationService:
         if user.enabled:
             return InviteResult(contact_id, user, created, None)
 
-        invitation, token = self._issue_token(contact, user)
-        sent = self._deliver(contact, invitation, token)
+        current, replacement, token = self._issue_token(contact, user)
+        sent = self._deliver(contact, current, replacement, token)
         return InviteResult(contact_id, user, created, sent)
 
     def resend(self, invitation_id: str) -> InviteResult:
         """Send an invitation again with a new token.
 
-        Only hashes of tokens are stored, so a new token is issued and the
-        previous one stops working.  The contact is checked again first.
+        Only hashes of tokens are stored, so a new token is issued.  The
+        previous one stops working once the new message is sent.  The
+        contact is checked again first.
 
         Raises:
             InvitationNotFoundError: No invitation has *invitation_id*.
@@ -350,13 +352,19 @@ class InvitationService:
 
     def _issue_token(
         self, contact: Contact, user: PortalUser
-    ) -> tuple[Invitation, str]:
+    ) -> tuple[Invitation, Invitation, str]:
+        # Returns the invitation as stored now, as it is to be stored once
+        # the message is sent, and the token.  A new invitation is stored
+        # at once, so that a failed send leaves it pending.  An open one
+        # keeps its stored token until the message with the new token is
+        # sent, so a failed re-send does not break the link the person
+        # already has.
         token = new_token()
         now = self.clock.now()
         address = contact.primary_email or user.email
         current = self.invitations.find_open(contact.contact_id)
         if current is None:
-            invitation = self.invitations.add(
+            current = self.invitations.add(
                 Invitation(
                     contact_id=contact.contact_id,
                     user_id=user.user_id,
@@ -366,47 +374,49 @@ class InvitationService:
                     expires_at=now + self.token_lifetime,
                 )
             )
-        else:
-            invitation = self.invitations.save(
-                attrs.evolve(
-                    current,
-                    user_id=user.user_id,
-                    email=address,
-                    token_hash=hash_token(token),
-                    expires_at=now + self.token_lifetime,
-                    sent_at=None,
-                )
-            )
-        return invitation, token
+        replacement = attrs.evolve(
+            current,
+            user_id=user.user_id,
+            email=address,
+            token_hash=hash_token(token),
+            expires_at=now + self.token_lifetime,
+        )
+        return current, replacement, token
 
     def _deliver(
-        self, contact: Contact, invitation: Invitation, token: str
+        self,
+        contact: Contact,
+        current: Invitation,
+        replacement: Invitation,
+        token: str,
     ) -> Invitation:
         message = self.template.render(
             contact,
             link=self.accept_url.replace("{token}", token),
-            expires_at=invitation.expires_at,
+            expires_at=replacement.expires_at,
         )
-        attempts = invitation.attempts + 1
+        attempts = current.attempts + 1
         try:
             self.mailer.send(message)
         except MailerError as error:
             reason = str(error)[:_MAX_ERROR_LENGTH]
             self.invitations.save(
-                attrs.evolve(invitation, attempts=attempts, last_error=reason)
+                attrs.evolve(current, attempts=attempts, last_error=reason)
             )
             logger.info(
-                "invitation %s left pending after attempt %d: %s",
-                invitation.invitation_id,
+                "invitation %s not sent at attempt %d: %s",
+                current.invitation_id,
                 attempts,
                 type(error).__name__,
             )
             raise InvitationNotSentError(
-                invitation.invitation_id, contact.contact_id, reason
+                current.invitation_id, contact.contact_id, reason
             ) from error
+        # NOTE: if this save fails, the person holds a token that is not
+        # stored; the error propagates and a re-send issues a new one.
         sent = self.invitations.save(
             attrs.evolve(
-                invitation,
+                replacement,
                 attempts=attempts,
                 last_error="",
                 sent_at=self.clock.now(),
@@ -414,7 +424,7 @@ class InvitationService:
         )
         logger.info(
             "invitation %s sent for contact %s",
-            invitation.invitation_id,
+            current.invitation_id,
             contact.contact_id,
         )
         return sent

@@ -241,6 +241,11 @@ class MemoryMailer(Mailer):
                     error or MailerError("the mailer failed on purpose")
                 )
 
+    def cancel_failures(self) -> None:
+        """Drop the errors that `fail_next` queued and no send raised."""
+        with self._lock:
+            self._failures.clear()
+
     def send(self, message: OutgoingMessage) -> None:
         """Record *message*, or raise the next queued error."""
         with self._lock:
