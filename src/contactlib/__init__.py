@@ -28,7 +28,6 @@ from contactlib._importing import (
     import_records,
 )
 from contactlib._invitations import (
-    DEFAULT_TOKEN_LIFETIME,
     InvitationService,
     InviteResult,
     SystemClock,
@@ -66,7 +65,6 @@ from contactlib._services import ContactService
 from contactlib._templates import InvitationTemplate, MessageTemplate
 
 __all__ = [
-    "DEFAULT_TOKEN_LIFETIME",
     "Contact",
     "ContactService",
     "ContactStatus",

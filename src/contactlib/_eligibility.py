@@ -7,8 +7,7 @@ them in, so the rules can be tested and reused without any port.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -17,7 +16,7 @@ from contactlib._normalize import email_key
 from contactlib.exceptions import InvalidEmailError
 
 if TYPE_CHECKING:
-    from collections.abc import Container
+    from collections.abc import Container, Iterable
 
     from contactlib._model import Contact, PartyRef
     from contactlib._portal_model import PortalUser
@@ -95,10 +94,21 @@ class EligibilityContext:
     respect_unsubscribe: bool = False
 
 
-EligibilityRule: TypeAlias = Callable[
-    [EligibilityContext], Iterable[Ineligibility]
-]
-"""A host rule: returns the reasons it rejects the contact, or none."""
+class EligibilityRule(Protocol):
+    """A rule the host adds to the eligibility check.
+
+    Any function that takes an `EligibilityContext` and returns (or
+    yields) the `Ineligibility` reasons it finds fits; returning nothing
+    means the rule passes.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __call__(
+        self, context: EligibilityContext, /
+    ) -> Iterable[Ineligibility]:
+        """Return the reasons the contact cannot be invited."""
+        ...
 
 
 def check_eligibility(

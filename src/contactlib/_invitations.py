@@ -101,7 +101,8 @@ class InvitationService:
             ``"https://portal.example.com/accept?token={token}"``.
         clock: Source of the current time; the system clock by default.
         template: Composes the message; `InvitationTemplate` by default.
-        token_lifetime: How long a token works after it is sent.
+        token_lifetime: How long a token works after it is sent; 7 days
+            by default.
         respect_unsubscribe: Refuse contacts who unsubscribed from mail.
         rules: Host rules run after the built-in eligibility rules.
 
