@@ -1,4 +1,4 @@
-"""Policies of portal access: who may be invited, and what a user sees.
+"""Policies of portal access: who may be invited, and what a user may see.
 
 Pure functions over values: the service looks the users up and passes
 them in, so the rules can be tested and reused without any port.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class IneligibilityReason(enum.StrEnum):
-    """Why a contact cannot be invited to the portal.
+    """Kind of reason a contact cannot be invited to the portal.
 
     .. versionadded:: 0.1.0
     """

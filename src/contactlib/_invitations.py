@@ -67,7 +67,7 @@ class SystemClock(Clock):
 
 @attrs.frozen
 class InviteResult:
-    """What `InvitationService.invite` did for one contact.
+    """Outcome of `InvitationService.invite` for one contact.
 
     Attributes:
         contact_id: The invited contact.
@@ -87,7 +87,7 @@ class InviteResult:
 
 
 class InvitationService:
-    """Invite contacts to the host's portal and answer what they may see.
+    """Service that invites contacts to the portal and computes their scope.
 
     Args:
         contacts: Where contacts are stored.
@@ -165,7 +165,7 @@ class InvitationService:
         An account that already has the contact's address is linked, not
         duplicated.  If that account can already log in, nothing is sent.
         Inviting a contact that has a pending or sent invitation sends it
-        again with a new token; the previous token stops working once the
+        again with a new token.  The previous token stops working once the
         new message is sent, and keeps working if sending fails.
 
         Raises:
@@ -273,7 +273,7 @@ class InvitationService:
 
         The scope is read from the contacts on every call, so unlinking a
         party or deleting the contact takes effect at once.  A user that
-        is unknown, disabled or linked to no contact sees nothing.
+        is unknown, disabled or linked to no contact gets an empty set.
         """
         user = self.users.find(user_id)
         if user is None or not user.enabled:
@@ -413,8 +413,8 @@ class InvitationService:
             raise InvitationNotSentError(
                 current.invitation_id, contact.contact_id, reason
             ) from error
-        # NOTE: if this save fails, the person holds a token that is not
-        # stored; the error propagates and a re-send issues a new one.
+        # NOTE: if this save fails, the person has a token that is not
+        # stored.  The error propagates, and a re-send issues a new token.
         sent = self.invitations.save(
             attrs.evolve(
                 replacement,

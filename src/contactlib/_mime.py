@@ -63,8 +63,8 @@ def build_mime_message(
     """Build the MIME message for *message*, sent by *sender*.
 
     Header values are set through `email.headerregistry`, which encodes
-    names in any script and raises `ValueError` for a line break; the
-    fields of `OutgoingMessage` reject line breaks before that.
+    names in any script and raises `ValueError` for a line break.  The
+    fields of `OutgoingMessage` already reject line breaks before that.
 
     Args:
         message: What to send.

@@ -495,7 +495,7 @@ class MailRejectedError(MailerError):
 
 
 class MailTimeoutError(MailerError, TimeoutError):
-    """The mail server did not answer within the timeout.
+    """The mail server did not respond within the timeout.
 
     .. versionadded:: 0.1.0
     """

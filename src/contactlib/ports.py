@@ -202,7 +202,7 @@ def _single_line(
     _instance: object, attribute: attrs.Attribute[str], value: str
 ) -> None:
     # Any line break in a header field could start a new header, so none
-    # is allowed: CR, LF and every other separator str.splitlines knows.
+    # is allowed.  That covers CR, LF and every separator of str.splitlines.
     if len(value.splitlines()) > 1 or value.endswith(("\r", "\n")):
         position = next(
             index
@@ -261,8 +261,8 @@ class Mailer(abc.ABC):
 class UserDirectory(abc.ABC):
     """The host's user accounts, as far as portal invitations need them.
 
-    E-mail addresses are unique in a directory, ignoring letter case: an
-    implementation never holds two users with one address.
+    E-mail addresses are unique in a directory, ignoring letter case, so
+    an implementation never contains two users with one address.
 
     .. versionadded:: 0.1.0
     """

@@ -121,7 +121,7 @@ def server() -> Iterator[tuple[Recorder, int]]:
 
 @pytest.fixture
 def silent_port() -> Iterator[int]:
-    """A loopback port that accepts connections and never answers."""
+    """A loopback port that accepts connections and never responds."""
     with socket.socket() as listener:
         listener.bind((LOOPBACK, 0))
         listener.listen(8)
@@ -263,7 +263,7 @@ class TestSMTPMailer:
         assert recorder.delivered == []
 
     def test_timeout(self, silent_port):
-        """A server that never answers raises within the timeout."""
+        """A server that never responds raises within the timeout."""
         mailer = _mailer(silent_port, timeout=0.5)
         started = time.monotonic()
 
@@ -272,7 +272,7 @@ class TestSMTPMailer:
 
         assert time.monotonic() - started < 5
         assert str(caught.value) == (
-            f"the mail server at {LOOPBACK}:{silent_port} did not answer "
+            f"the mail server at {LOOPBACK}:{silent_port} did not respond "
             "within 0.5 seconds; check that it is an SMTP server and "
             "reachable, or raise the timeout"
         )

@@ -163,7 +163,7 @@ class InvitationMachine(RuleBasedStateMachine):
 
     @rule(token=tokens)
     def accept(self, token):
-        """Accept a token; it works only if the model says it may."""
+        """Accept a token, which must work exactly when the model allows it."""
         model = self.issued.get(token)
         usable = False
         if model is not None:

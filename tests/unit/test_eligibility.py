@@ -69,7 +69,7 @@ class TestCheckEligibility:
         assert "zoë" not in reason.message
 
     def test_unsubscribed_respected(self):
-        """An unsubscribed contact is refused when the host says so."""
+        """An unsubscribed contact is refused with respect_unsubscribe set."""
         context = EligibilityContext(
             _contact(unsubscribed=True),
             portal_types=PORTAL_TYPES,

@@ -374,7 +374,7 @@ class TestScope:
         assert service.scope(result.user.user_id) == {CUSTOMER}
 
     def test_before_accept(self, service, anna):
-        """A user that did not accept yet sees nothing."""
+        """A user that did not accept yet has an empty scope."""
         result = service.invite("C-1")
 
         assert service.scope(result.user.user_id) == frozenset()

@@ -1,9 +1,9 @@
 """Mailer that sends through an SMTP server with the standard library.
 
-Every failure is raised as a `MailerError` subclass that says what went
-wrong and what to check: `MailRejectedError` when the server rejects the
-message, `MailTimeoutError` when it does not answer in time, and
-`MailConnectionError` when it cannot be reached.
+Every failure is raised as a `MailerError` subclass whose message states
+what went wrong and what to check.  `MailRejectedError` means the server
+rejected the message, `MailTimeoutError` that it did not respond in time,
+and `MailConnectionError` that it could not be reached.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["SMTPMailer"]
 
 DEFAULT_TIMEOUT = 30.0
-"""Seconds to wait for the server to connect or answer a command."""
+"""Seconds to wait for the connection and for each server response."""
 
 
 class SMTPMailer(Mailer):
@@ -115,7 +115,7 @@ class SMTPMailer(Mailer):
         Raises:
             MailRejectedError: The server rejected the sender, the
                 recipient, the message or the login.
-            MailTimeoutError: The server did not answer within `timeout`.
+            MailTimeoutError: The server did not respond within `timeout`.
             MailConnectionError: The server cannot be reached, closed the
                 connection or failed the TLS handshake.
             MailerError: The server lacks a feature that the settings
@@ -194,7 +194,7 @@ class SMTPMailer(Mailer):
                 _timed_out(error)
             ):
                 raise MailTimeoutError(
-                    f"the mail server at {where} did not answer within "
+                    f"the mail server at {where} did not respond within "
                     f"{self.timeout:g} seconds; check that it is an SMTP "
                     "server and reachable, or raise the timeout"
                 ) from error

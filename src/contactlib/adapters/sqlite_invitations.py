@@ -3,8 +3,8 @@
 The store keeps its own table, ``contactlib_invitations``, so it can share
 the database file of the SQLite contact repository or use a file of its
 own.  Every write is one SQL statement in autocommit mode, so it is
-atomic; accepting a token is one conditional ``UPDATE``, which makes a
-token work once even with several processes on one file.
+atomic.  Accepting a token is one conditional ``UPDATE``, so a token works
+once even with several processes on one file.
 """
 
 from __future__ import annotations
