@@ -30,6 +30,7 @@ from contactlib._importing import (
 from contactlib._invitations import (
     InvitationService,
     InviteResult,
+    PortalTypeSource,
     SystemClock,
 )
 from contactlib._model import (
@@ -85,6 +86,7 @@ __all__ = [
     "ParsedPhone",
     "PartyRef",
     "PhoneNumber",
+    "PortalTypeSource",
     "PortalUser",
     "RejectedRow",
     "Resolution",

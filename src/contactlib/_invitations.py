@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -54,6 +54,29 @@ DEFAULT_TOKEN_LIFETIME = timedelta(days=7)
 _MAX_ERROR_LENGTH = 500
 
 
+class PortalTypeSource(Protocol):
+    """Anything with a `portal_types` attribute, such as a type registry.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @property
+    def portal_types(self) -> Container[str]:
+        """Names of the party types whose contacts may use the portal."""
+        ...
+
+
+def _portal_type_names(
+    source: Container[str] | PortalTypeSource,
+) -> Container[str]:
+    # A registry answers `in` for every registered type, portal or not, so
+    # its `portal_types` must be used instead of the registry itself.
+    names = getattr(source, "portal_types", None)
+    if names is not None:
+        return names  # type: ignore[no-any-return]
+    return source  # type: ignore[return-value]
+
+
 class SystemClock(Clock):
     """Clock that reads the system time.
 
@@ -95,7 +118,8 @@ class InvitationService:
         invitations: Where invitations and token hashes are stored.
         mailer: Sends the invitation messages.
         portal_types: Party types whose contacts may use the portal, such
-            as ``{"Customer", "Supplier"}``.  Any container works.
+            as ``{"Customer", "Supplier"}``, or an object with a
+            ``portal_types`` attribute, such as a party type registry.
         accept_url: The link in the message, with ``{token}`` where the
             token goes, such as
             ``"https://portal.example.com/accept?token={token}"``.
@@ -116,7 +140,7 @@ class InvitationService:
         users: UserDirectory,
         invitations: InvitationStore,
         mailer: Mailer,
-        portal_types: Container[str],
+        portal_types: Container[str] | PortalTypeSource,
         accept_url: str,
         clock: Clock | None = None,
         template: MessageTemplate | None = None,
@@ -142,7 +166,7 @@ class InvitationService:
         self.users = users
         self.invitations = invitations
         self.mailer = mailer
-        self.portal_types = portal_types
+        self.portal_types = _portal_type_names(portal_types)
         self.accept_url = accept_url
         self.clock = clock or SystemClock()
         self.template = template or InvitationTemplate()

@@ -430,6 +430,30 @@ class TestListInvitations:
 class TestSettings:
     """Checks of the service's settings."""
 
+    def test_type_registry(self, contacts, users, anna):
+        """A registry's portal types are used, not its registered types."""
+
+        class Registry:
+            portal_types = frozenset({"Supplier"})
+
+            def __contains__(self, name):
+                return name in {"Customer", "Supplier"}
+
+        service = InvitationService(
+            contacts=contacts,
+            users=users,
+            invitations=MemoryInvitationStore(),
+            mailer=MemoryMailer(),
+            portal_types=Registry(),
+            accept_url=ACCEPT_URL,
+        )
+
+        reasons = service.check("C-1")
+
+        assert [item.reason for item in reasons] == [
+            IneligibilityReason.NO_PORTAL_PARTY
+        ]
+
     def test_accept_url(self, contacts, users):
         """An accept URL without ``{token}`` is rejected."""
         with pytest.raises(InvalidValueError) as caught:
