@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 from collections import defaultdict
 from datetime import timedelta
@@ -28,6 +27,7 @@ from contactlib import (
     PartyRef,
     email_key,
 )
+from contactlib.adapters.sqlite_invitations import SQLiteInvitationStore
 from contactlib.exceptions import (
     ContactNotFoundError,
     InvalidLinkError,
@@ -74,7 +74,7 @@ class InvitationMachine(RuleBasedStateMachine):
         self.service = InvitationService(
             contacts=self.contacts,
             users=self.users,
-            invitations=MemoryInvitationStore(),
+            invitations=self.make_store(),
             mailer=self.mailer,
             clock=self.clock,
             portal_types=PORTAL_TYPES,
@@ -88,6 +88,16 @@ class InvitationMachine(RuleBasedStateMachine):
         self.issued: dict[str, tuple[str, object]] = {}
         self.latest: dict[str, str] = {}
         self.accepted: set[str] = set()
+
+    def make_store(self):
+        """Return the invitation store under test."""
+        return MemoryInvitationStore()
+
+    def teardown(self):
+        """Close the store if it has a connection."""
+        close = getattr(self.service.invitations, "close", None)
+        if close is not None:
+            close()
 
     @initialize(target=contact_ids)
     def start(self):
@@ -233,9 +243,22 @@ class InvitationMachine(RuleBasedStateMachine):
                 )
 
 
+class SQLiteInvitationMachine(InvitationMachine):
+    """The same sequences with invitations in SQLite."""
+
+    def make_store(self):
+        """Return an SQLite store in memory."""
+        return SQLiteInvitationStore(":memory:")
+
+
+EXAMPLES = 60
 InvitationMachine.TestCase.settings = settings(
-    max_examples=int(os.environ.get("INVITE_EXAMPLES", "60")),
+    max_examples=EXAMPLES, stateful_step_count=30, deadline=None
+)
+SQLiteInvitationMachine.TestCase.settings = settings(
+    max_examples=max(EXAMPLES // 2, 1),
     stateful_step_count=30,
     deadline=None,
 )
 TestInvitationMachine = InvitationMachine.TestCase
+TestSQLiteInvitationMachine = SQLiteInvitationMachine.TestCase
