@@ -5,7 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+import shutil
 import socket
+import ssl
+import subprocess
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +54,7 @@ class Recorder:
     def __init__(self) -> None:
         self.delivered: list[tuple[str, list[str], bytes]] = []
         self.rcpt_reply: str | None = None
+        self.encrypted: list[bool] = []
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self,
@@ -69,7 +73,12 @@ class Recorder:
     async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any
     ) -> str:
-        """Keep the message."""
+        """Keep the message and whether it came over TLS."""
+        # STARTTLS sets session.ssl; implicit TLS shows on the transport.
+        tls_transport = server.transport.get_extra_info("ssl_object")
+        self.encrypted.append(
+            session.ssl is not None or tls_transport is not None
+        )
         self.delivered.append(
             (envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
         )
@@ -119,6 +128,88 @@ def server() -> Iterator[tuple[Recorder, int]]:
         controller.stop()
 
 
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1, made with openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(  # noqa: S603 - fixed arguments, no shell
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            f"subjectAltName=IP:{LOOPBACK}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def _server_context(certificate) -> ssl.SSLContext:
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def _start(recorder: Recorder, **options: Any) -> tuple[Controller, int]:
+    port = _free_port()
+    controller = Controller(
+        recorder,
+        hostname=LOOPBACK,
+        port=port,
+        server_hostname="localhost",
+        authenticator=_accept_login,
+        **options,
+    )
+    controller.start()
+    return controller, port
+
+
+@pytest.fixture
+def tls_server(certificate) -> Iterator[tuple[Recorder, int]]:
+    """A server that requires STARTTLS before mail and login."""
+    recorder = Recorder()
+    controller, port = _start(
+        recorder,
+        tls_context=_server_context(certificate),
+        require_starttls=True,
+    )
+    try:
+        yield recorder, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def implicit_tls_server(certificate) -> Iterator[tuple[Recorder, int]]:
+    """A server that speaks TLS from the first byte."""
+    recorder = Recorder()
+    controller, port = _start(
+        recorder, ssl_context=_server_context(certificate)
+    )
+    try:
+        yield recorder, port
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def silent_port() -> Iterator[int]:
     """A loopback port that accepts connections and never responds."""
@@ -157,6 +248,58 @@ def _message(**fields: Any) -> OutgoingMessage:
     return OutgoingMessage(**values)
 
 
+class TestSMTPMailerTLS:
+    """`SMTPMailer` with STARTTLS and implicit TLS."""
+
+    def test_starttls_login(self, tls_server, certificate):
+        """STARTTLS is used before login, and the mail is encrypted."""
+        recorder, port = tls_server
+        client = ssl.create_default_context(cafile=str(certificate[0]))
+        mailer = _mailer(
+            port,
+            starttls=True,
+            ssl_context=client,
+            username="portal",
+            password=PASSWORD,
+        )
+
+        mailer.send(_message())
+
+        assert recorder.encrypted == [True]
+
+    def test_untrusted_certificate(self, tls_server):
+        """A certificate the client does not trust fails the handshake."""
+        recorder, port = tls_server
+        mailer = _mailer(
+            port, starttls=True, ssl_context=ssl.create_default_context()
+        )
+
+        with pytest.raises(MailConnectionError) as caught:
+            mailer.send(_message())
+
+        assert "TLS handshake" in str(caught.value)
+        assert recorder.delivered == []
+
+    def test_starttls_required(self, tls_server):
+        """Without STARTTLS a server that requires it rejects the mail."""
+        recorder, port = tls_server
+
+        with pytest.raises(MailRejectedError) as caught:
+            _mailer(port).send(_message())
+
+        assert caught.value.code == 530
+        assert recorder.delivered == []
+
+    def test_implicit_tls(self, implicit_tls_server, certificate):
+        """Implicit TLS connects encrypted from the start."""
+        recorder, port = implicit_tls_server
+        client = ssl.create_default_context(cafile=str(certificate[0]))
+
+        _mailer(port, implicit_tls=True, ssl_context=client).send(_message())
+
+        assert recorder.encrypted == [True]
+
+
 class TestSMTPMailer:
     """`SMTPMailer` against a real server, a silent one and none."""
 
@@ -170,6 +313,7 @@ class TestSMTPMailer:
         mail_from, recipients, _ = recorder.delivered[0]
         assert mail_from == SENDER
         assert recipients == ["mohammed@example.com"]
+        assert recorder.encrypted == [False]
         body = recorder.message().get_body(("plain",))
         assert body is not None
         text = body.get_content().replace("\r\n", "\n")
