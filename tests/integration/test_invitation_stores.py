@@ -1,4 +1,4 @@
-"""Invitation stores: the in-memory one and SQLite on a real file."""
+"""Invitation stores and user directories: in memory and in SQLite."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from contactlib import Invitation, PortalUser, hash_token, new_token
 from contactlib.adapters.sqlite_invitations import SQLiteInvitationStore
+from contactlib.adapters.sqlite_users import SQLiteUserDirectory
 from contactlib.exceptions import (
     ConflictError,
     InvitationNotFoundError,
@@ -186,18 +187,60 @@ class TestSQLiteInvitationStore:
             )
 
 
-class TestMemoryUserDirectory:
-    """`MemoryUserDirectory`."""
+@pytest.fixture(params=["memory", "sqlite"])
+def users(request, tmp_path):
+    """Each user directory, empty."""
+    if request.param == "memory":
+        yield MemoryUserDirectory()
+        return
+    with SQLiteUserDirectory(tmp_path / "contacts.db") as directory:
+        yield directory
 
-    def test_unique_email(self):
+
+class TestUserDirectory:
+    """The `UserDirectory` contract, for every adapter."""
+
+    def test_create(self, users):
+        """A new user is disabled and found by id and address."""
+        user = users.create_portal_user("anna@example.com", full_name="Anna")
+
+        assert not user.enabled
+        assert users.get(user.user_id) == user
+        assert users.find_by_email("ANNA@example.com") == user
+
+    def test_unique_email(self, users):
         """A second user with the same address, in any case, is refused."""
-        users = MemoryUserDirectory()
-        users.create_portal_user("anna@example.com", full_name="Anna")
+        first = users.create_portal_user("anna@example.com", full_name="A")
 
         with pytest.raises(UserConflictError) as caught:
             users.create_portal_user("ANNA@example.com", full_name="Anna")
 
-        assert caught.value.user_id == "user-1"
+        assert caught.value.user_id == first.user_id
+        assert len(list(users)) == 1
+
+    def test_enable(self, users):
+        """Enabling lets the user log in, and twice is harmless."""
+        user = users.create_portal_user("anna@example.com", full_name="Anna")
+
+        users.enable(user.user_id)
+        enabled = users.enable(user.user_id)
+
+        assert enabled.enabled
+        assert users.get(user.user_id).enabled
+
+    def test_enable_missing(self, users):
+        """Enabling an unknown user raises `UserNotFoundError`."""
+        with pytest.raises(UserNotFoundError):
+            users.enable("user-9")
+
+    def test_find_missing(self, users):
+        """Unknown ids and addresses are not found."""
+        assert users.find("user-9") is None
+        assert users.find_by_email("nobody@example.com") is None
+
+
+class TestMemoryUserDirectory:
+    """What only `MemoryUserDirectory` does."""
 
     def test_ids_skip_given(self):
         """New ids never reuse the id of a user given at the start."""
@@ -206,8 +249,3 @@ class TestMemoryUserDirectory:
         user = users.create_portal_user("a@example.com", full_name="A")
 
         assert user.user_id == "user-3"
-
-    def test_enable_missing(self):
-        """Enabling an unknown user raises `UserNotFoundError`."""
-        with pytest.raises(UserNotFoundError):
-            MemoryUserDirectory().enable("user-9")
