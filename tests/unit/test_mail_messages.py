@@ -20,7 +20,19 @@ from contactlib.exceptions import (
 from contactlib.ports import OutgoingMessage
 
 SENDER = "portal@example.com"
-BREAKS = ["\r\n", "\n", "\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
+BREAKS = [
+    "\r\n",
+    "\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+]
 INJECTION = "Bcc: victim@example.org"
 
 
@@ -47,6 +59,12 @@ class TestOutgoingMessage:
 
         assert caught.value.field == field
         assert "a header field must be one line" in caught.value.reason
+
+    @pytest.mark.parametrize("line_break", BREAKS)
+    def test_trailing_break(self, line_break):
+        """A line break at the end of a field is rejected too."""
+        with pytest.raises(InvalidValueError):
+            _message(to_name=f"Anna{line_break}")
 
     def test_message(self):
         """The message names the character and its position."""
