@@ -509,10 +509,11 @@ class MailConnectionError(MailerError, ConnectionError):
 
 
 class InvitationNotSentError(ContactlibError):
-    """An invitation was stored but its message could not be sent.
+    """An invitation is stored but its message could not be sent.
 
-    The invitation stays pending; `InvitationService.resend` delivers it
-    later.  The mailer's error is the ``__cause__``.
+    A new invitation stays pending.  One that was sent before keeps its
+    previous token, which still works.  `InvitationService.resend` sends
+    it later.  The mailer's error is the ``__cause__``.
 
     Attributes:
         invitation_id: The pending invitation.
@@ -525,9 +526,9 @@ class InvitationNotSentError(ContactlibError):
         self, invitation_id: str, contact_id: str, reason: str
     ) -> None:
         super().__init__(
-            f"invitation {invitation_id!r} for contact {contact_id!r} is "
-            f"pending because sending failed: {reason}; send it again "
-            "with resend"
+            f"sending invitation {invitation_id!r} for contact "
+            f"{contact_id!r} failed: {reason}; the invitation stays "
+            "stored, so send it again with resend"
         )
         self.invitation_id = invitation_id
         self.contact_id = contact_id

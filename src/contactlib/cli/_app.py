@@ -24,6 +24,7 @@ from contactlib.cli._commands import (
     unlink,
 )
 from contactlib.cli._import import import_files
+from contactlib.cli._invite import accept, invitations, invite, scope
 
 
 @click.group(cls=ContactlibGroup)
@@ -74,5 +75,9 @@ for _command in (
     link,
     unlink,
     set_primary,
+    invite,
+    invitations,
+    scope,
+    accept,
 ):
     cli.add_command(_command)
