@@ -27,7 +27,9 @@ from contactlib import (
     PartyRef,
     email_key,
 )
+from contactlib.adapters.sqlite import SqliteContactRepository
 from contactlib.adapters.sqlite_invitations import SQLiteInvitationStore
+from contactlib.adapters.sqlite_users import SQLiteUserDirectory
 from contactlib.exceptions import (
     ContactNotFoundError,
     InvalidLinkError,
@@ -67,8 +69,8 @@ class InvitationMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.contacts = MemoryContactRepository()
-        self.users = MemoryUserDirectory()
+        self.contacts = self.make_contacts()
+        self.users = self.make_users()
         self.mailer = MemoryMailer()
         self.clock = ManualClock()
         self.service = InvitationService(
@@ -89,15 +91,24 @@ class InvitationMachine(RuleBasedStateMachine):
         self.latest: dict[str, str] = {}
         self.accepted: set[str] = set()
 
+    def make_contacts(self):
+        """Return the contact repository under test."""
+        return MemoryContactRepository()
+
+    def make_users(self):
+        """Return the user directory under test."""
+        return MemoryUserDirectory()
+
     def make_store(self):
         """Return the invitation store under test."""
         return MemoryInvitationStore()
 
     def teardown(self):
-        """Close the store if it has a connection."""
-        close = getattr(self.service.invitations, "close", None)
-        if close is not None:
-            close()
+        """Close the adapters that have a connection."""
+        for adapter in (self.contacts, self.users, self.service.invitations):
+            close = getattr(adapter, "close", None)
+            if close is not None:
+                close()
 
     @initialize(target=contact_ids)
     def start(self):
@@ -244,10 +255,18 @@ class InvitationMachine(RuleBasedStateMachine):
 
 
 class SQLiteInvitationMachine(InvitationMachine):
-    """The same sequences with invitations in SQLite."""
+    """The same sequences with contacts, users and invitations in SQLite."""
+
+    def make_contacts(self):
+        """Return an SQLite contact repository in memory."""
+        return SqliteContactRepository(":memory:")
+
+    def make_users(self):
+        """Return an SQLite user directory in memory."""
+        return SQLiteUserDirectory(":memory:")
 
     def make_store(self):
-        """Return an SQLite store in memory."""
+        """Return an SQLite invitation store in memory."""
         return SQLiteInvitationStore(":memory:")
 
 
