@@ -12,6 +12,7 @@ from contactlib._eligibility import (
     EligibilityRule,
     Ineligibility,
     IneligibilityReason,
+    PortalTypeSource,
     check_eligibility,
     portal_scope,
 )
@@ -27,12 +28,7 @@ from contactlib._importing import (
     build_from_record,
     import_records,
 )
-from contactlib._invitations import (
-    InvitationService,
-    InviteResult,
-    PortalTypeSource,
-    SystemClock,
-)
+from contactlib._invitations import InvitationService
 from contactlib._model import (
     Contact,
     ContactStatus,
@@ -52,7 +48,9 @@ from contactlib._normalize import (
 from contactlib._portal_model import (
     Invitation,
     InvitationStatus,
+    InviteResult,
     PortalUser,
+    SystemClock,
     hash_token,
     new_token,
 )

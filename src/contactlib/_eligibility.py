@@ -247,3 +247,27 @@ def portal_scope(
     return frozenset(
         link.party for link in contact.links if link.party_type in portal_types
     )
+
+
+class PortalTypeSource(Protocol):
+    """Anything with a `portal_types` attribute, such as a type registry.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @property
+    def portal_types(self) -> Container[str]:
+        """Names of the party types whose contacts may use the portal."""
+        ...
+
+
+def portal_type_names(
+    source: Container[str] | PortalTypeSource,
+) -> Container[str]:
+    """Return the container of portal-enabled type names in *source*."""
+    # A registry's `in` is true for every registered type, portal or not,
+    # so its `portal_types` must be used instead of the registry itself.
+    names = getattr(source, "portal_types", None)
+    if names is not None:
+        return names  # type: ignore[no-any-return]
+    return source  # type: ignore[return-value]

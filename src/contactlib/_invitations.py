@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -11,14 +11,18 @@ from contactlib._eligibility import (
     EligibilityContext,
     EligibilityRule,
     Ineligibility,
+    PortalTypeSource,
     check_eligibility,
     portal_scope,
+    portal_type_names,
 )
 from contactlib._log import logger
 from contactlib._portal_model import (
     Invitation,
     InvitationStatus,
+    InviteResult,
     PortalUser,
+    SystemClock,
     hash_token,
     new_token,
 )
@@ -35,13 +39,13 @@ from contactlib.exceptions import (
     UsedTokenError,
     UserConflictError,
 )
-from contactlib.ports import Clock
 
 if TYPE_CHECKING:
     from collections.abc import Container, Iterable
 
     from contactlib._model import Contact, PartyRef
     from contactlib.ports import (
+        Clock,
         ContactRepository,
         InvitationStore,
         Mailer,
@@ -52,61 +56,6 @@ DEFAULT_TOKEN_LIFETIME = timedelta(days=7)
 """How long a token works when the host sets no lifetime."""
 
 _MAX_ERROR_LENGTH = 500
-
-
-class PortalTypeSource(Protocol):
-    """Anything with a `portal_types` attribute, such as a type registry.
-
-    .. versionadded:: 0.1.0
-    """
-
-    @property
-    def portal_types(self) -> Container[str]:
-        """Names of the party types whose contacts may use the portal."""
-        ...
-
-
-def _portal_type_names(
-    source: Container[str] | PortalTypeSource,
-) -> Container[str]:
-    # A registry answers `in` for every registered type, portal or not, so
-    # its `portal_types` must be used instead of the registry itself.
-    names = getattr(source, "portal_types", None)
-    if names is not None:
-        return names  # type: ignore[no-any-return]
-    return source  # type: ignore[return-value]
-
-
-class SystemClock(Clock):
-    """Clock that reads the system time.
-
-    .. versionadded:: 0.1.0
-    """
-
-    def now(self) -> datetime:
-        """Return the current time in UTC."""
-        return datetime.now(UTC)
-
-
-@attrs.frozen
-class InviteResult:
-    """Outcome of `InvitationService.invite` for one contact.
-
-    Attributes:
-        contact_id: The invited contact.
-        user: The user now linked to the contact.
-        created_user: Whether the user was created by this call; ``False``
-            when an existing account was linked or reused.
-        invitation: The invitation that was sent, or ``None`` when the
-            linked account could already log in, so no token was needed.
-
-    .. versionadded:: 0.1.0
-    """
-
-    contact_id: str
-    user: PortalUser
-    created_user: bool
-    invitation: Invitation | None
 
 
 class InvitationService:
@@ -166,7 +115,7 @@ class InvitationService:
         self.users = users
         self.invitations = invitations
         self.mailer = mailer
-        self.portal_types = _portal_type_names(portal_types)
+        self.portal_types = portal_type_names(portal_types)
         self.accept_url = accept_url
         self.clock = clock or SystemClock()
         self.template = template or InvitationTemplate()

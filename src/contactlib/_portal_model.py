@@ -6,14 +6,13 @@ import enum
 import hashlib
 import secrets
 import uuid
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import Any
 
 import attrs
 
 from contactlib.exceptions import InvalidValueError
-
-if TYPE_CHECKING:
-    from datetime import datetime
+from contactlib.ports import Clock
 
 TOKEN_BYTES = 32
 """Random bytes in a new token: 256 bits, twice the 128 bits required."""
@@ -139,3 +138,35 @@ class Invitation:
         if self.sent_at is not None:
             return InvitationStatus.SENT
         return InvitationStatus.PENDING
+
+
+class SystemClock(Clock):
+    """Clock that reads the system time.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def now(self) -> datetime:
+        """Return the current time in UTC."""
+        return datetime.now(UTC)
+
+
+@attrs.frozen
+class InviteResult:
+    """Outcome of `InvitationService.invite` for one contact.
+
+    Attributes:
+        contact_id: The invited contact.
+        user: The user now linked to the contact.
+        created_user: Whether the user was created by this call; ``False``
+            when an existing account was linked or reused.
+        invitation: The invitation that was sent, or ``None`` when the
+            linked account could already log in, so no token was needed.
+
+    .. versionadded:: 0.1.0
+    """
+
+    contact_id: str
+    user: PortalUser
+    created_user: bool
+    invitation: Invitation | None

@@ -24,7 +24,8 @@ from contactlib.cli._commands import (
     unlink,
 )
 from contactlib.cli._import import import_files
-from contactlib.cli._invite import accept, invitations, invite, scope
+from contactlib.cli._invite import invite
+from contactlib.cli._portal import accept, invitations, scope
 
 
 @click.group(cls=ContactlibGroup)
