@@ -300,21 +300,20 @@ class UserNotFoundError(NotFoundError):
 
 
 class InvitationNotFoundError(NotFoundError):
-    """No invitation has the requested id, or the contact has none open.
+    """No invitation has the requested id.
 
     Attributes:
-        key: The invitation id or contact id that was looked up.
+        invitation_id: The id that was looked up.
 
     .. versionadded:: 0.1.0
     """
 
-    def __init__(self, key: str, reason: str | None = None) -> None:
+    def __init__(self, invitation_id: str) -> None:
         super().__init__(
-            reason
-            or f"invitation {key!r} not found; list them with "
+            f"invitation {invitation_id!r} not found; list them with "
             "`contactlib invitations`"
         )
-        self.key = key
+        self.invitation_id = invitation_id
 
 
 class UserConflictError(ConflictError):
