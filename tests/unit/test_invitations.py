@@ -215,6 +215,38 @@ class TestInvite:
 
         assert [item.code for item in caught.value.reasons] == ["hold"]
 
+    def test_disabled_account_rule(self, contacts, users, anna):
+        """A host rule can keep a disabled account from being linked."""
+
+        def keep_disabled_accounts(context):
+            user = context.email_user
+            if (
+                user is not None
+                and not user.enabled
+                and context.linked_user is None
+            ):
+                yield Ineligibility(
+                    IneligibilityReason.HOST_RULE,
+                    f"user {user.user_id} is disabled",
+                    code="disabled_account",
+                )
+
+        users.create_portal_user("anna@example.com", full_name="Anna")
+        service = InvitationService(
+            contacts=contacts,
+            users=users,
+            invitations=MemoryInvitationStore(),
+            mailer=MemoryMailer(),
+            portal_types={"Customer"},
+            accept_url=ACCEPT_URL,
+            rules=[keep_disabled_accounts],
+        )
+
+        reasons = service.check("C-1")
+
+        assert [item.code for item in reasons] == ["disabled_account"]
+        assert contacts.get("C-1").user_id is None
+
     def test_mailer_failure(self, service, anna):
         """A mailer failure leaves a pending invitation with the reason."""
         service.mailer.fail_next(MailTimeoutError("timed out"))
