@@ -2,9 +2,9 @@
 
 contactlib's services talk to storage only through `ContactRepository` and
 to mail only through `Mailer`.  The library ships adapters for both
-(`contactlib.adapters.memory`, `contactlib.adapters.sqlite`); a host with
+(`contactlib.adapters.memory`, `contactlib.adapters.sqlite`).  A host with
 its own database implements these classes and checks its adapter with the
-contract suite in `contactlib.testing`.
+contract suite, `contactlib.testing.contract.ContactRepositoryContract`.
 
 Portal invitations add three more: `UserDirectory` (the host's user
 accounts), `InvitationStore` (invitations and token hashes) and `Clock`.

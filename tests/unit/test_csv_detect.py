@@ -174,3 +174,24 @@ class TestHeader:
         _, records = read(text.encode())
 
         assert [r.row for r in records] == [2, 3]
+
+
+class TestPath:
+    def test_closed_when_exhausted(self, tmp_path):
+        """A reader that opened its file closes it at the end."""
+        path = tmp_path / "contacts.csv"
+        path.write_text(HEADER + ROW, encoding="utf-8")
+
+        reader = read_csv(path)
+        records = list(reader)
+
+        assert len(records) == 1
+        assert reader._text.closed
+
+    def test_stream_left_open(self):
+        """A stream passed in stays open after the last record."""
+        stream = io.BytesIO((HEADER + ROW).encode())
+
+        list(read_csv(stream))
+
+        assert not stream.closed

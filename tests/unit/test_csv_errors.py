@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 
@@ -13,6 +14,21 @@ FIELDS = (
     "middle_name, mobile, party_name, party_title, party_type, phone, "
     "roles, salutation, status, supplier, unsubscribed, user_id"
 )
+
+
+class _OneWayStream(io.RawIOBase):
+    """A stream that cannot seek, like a pipe."""
+
+    def __init__(self, data):
+        self._data = io.BytesIO(data)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
 
 
 def reason(data, **options):
@@ -71,7 +87,7 @@ class TestFileErrors:
         assert reason(data) == expected
 
     def test_no_header(self):
-        """A header no layout knows names what was seen and the fix."""
+        """An unrecognised header is listed with the way to map it."""
         assert reason(b"Foo,Bar,Baz\n1,2,3\n") == (
             "no header row matches any known layout: the first row has "
             "'Foo', 'Bar', 'Baz'; pass a mapping from your headers to "
@@ -95,6 +111,52 @@ class TestFileErrors:
         """A cut in UTF-16 past the first 64 KiB is found before reading."""
         rows = "".join(f"A{i},a{i}@example.com\n" for i in range(4000))
         data = ("Name,Email\n" + rows).encode("utf-16")[:-1]
+
+        assert reason(data).startswith(
+            "the file ends in the middle of a UTF-16 character"
+        )
+
+
+class TestStreamErrors:
+    def test_late_bad_byte(self):
+        """A bad byte past the sample of a pipe is reported by line."""
+        rows = "".join(f"A{i},a{i}@example.com\n" for i in range(5000))
+        data = ("Name,Email\n" + rows).encode() + b"Zo\xeb,z@example.com\n"
+        stream = io.BufferedReader(_OneWayStream(data))
+
+        with pytest.raises(ImportFileError) as caught:
+            list(read_csv(stream))
+
+        # The text layer decodes ahead of the CSV reader, so the line is
+        # where reading stopped, at or before the bad byte.
+        assert re.fullmatch(
+            r"byte 0xEB after line \d+ is not valid utf-8 text; pass the "
+            r"file's encoding, such as encoding='cp1252'",
+            caught.value.reason,
+        )
+
+    def test_unclosed_quote(self):
+        """A quote left open until a cell is too long is reported."""
+        data = b'Name,Email\n"Ann,a@example.com\n' + b"x" * 200_000
+
+        assert reason(data) == (
+            "line 2 cannot be read as CSV (field larger than field limit "
+            "(131072)); check it for a quote that is never closed"
+        )
+
+    def test_late_nul_byte(self):
+        """A NUL byte past the first 64 KiB is found before reading."""
+        rows = "".join(f"A{i},a{i}@example.com\n" for i in range(5000))
+        data = ("Name,Email\n" + rows).encode() + b"\x00\x01\x02"
+
+        assert reason(data) == (
+            f"the file contains a NUL byte at offset {len(data) - 3}, so it "
+            "is a binary file, not CSV text; export the contacts as CSV"
+        )
+
+    def test_utf16_without_bom_cut(self):
+        """A cut UTF-16 file without a byte order mark is reported."""
+        data = "Name,Email\nAnn,a@example.com\n".encode("utf-16-le")[:-1]
 
         assert reason(data).startswith(
             "the file ends in the middle of a UTF-16 character"

@@ -385,6 +385,21 @@ class TestGeneric:
         assert record.links[0].party_name == "CUST-9"
         assert record.unmodelled == ()
 
+    def test_mapping_spaces(self):
+        """Spaces around a header name do not defeat the mapping."""
+        _, records = read(
+            " Kunde , Name\nCUST-9,Ann Lee\n", mapping={"Kunde": "customer"}
+        )
+
+        assert records[0].links[0].party_name == "CUST-9"
+
+    def test_one_known_column(self):
+        """One known column is enough; the others become warnings."""
+        _, records = read("Email,Foo,Bar\na@example.com,1,\n")
+
+        assert records[0].emails[0].text == "a@example.com"
+        assert records[0].unmodelled == (("Foo", "1"),)
+
     def test_given_layout(self):
         """A layout passed in is used instead of detection."""
         reader, records = read(

@@ -2,7 +2,7 @@
 
 The schema version is kept in the table ``contactlib_schema`` rather than
 in ``PRAGMA user_version``, so that a host may keep contacts in a file
-that holds its own tables and uses ``user_version`` for itself.
+that contains its own tables and uses ``user_version`` for itself.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
 
     Raises:
         StorageError: The file was written by a newer contactlib, or
-            holds tables that clash with the schema.
+            contains tables that clash with the schema.
     """
     version = _stored_version(connection)
     if version == SCHEMA_VERSION:
@@ -138,6 +138,11 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
             "UPDATE contactlib_schema SET version = ?", (version,)
         )
         logger.debug("migrated contact schema to version %d", version)
+
+
+def schema_is_current(connection: sqlite3.Connection) -> bool:
+    """Return whether the file has the schema this release writes."""
+    return _stored_version(connection) == SCHEMA_VERSION
 
 
 def _stored_version(connection: sqlite3.Connection) -> int:

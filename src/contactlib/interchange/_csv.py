@@ -12,7 +12,6 @@ from typing import IO, TYPE_CHECKING
 from contactlib.exceptions import ImportFileError
 from contactlib.interchange._detect import (
     check_encoding,
-    decode_failure,
     detect_encoding,
     read_head,
     rejoin,
@@ -116,7 +115,7 @@ class CsvReader(Iterator["SourceRecord"]):
         """Return the next contact of the file."""
         try:
             return self._next_record()
-        except StopIteration:
+        except (StopIteration, ImportFileError):
             if self._closes_stream:
                 self.close()
             raise
@@ -155,17 +154,14 @@ class CsvReader(Iterator["SourceRecord"]):
             except StopIteration:
                 return
             except UnicodeDecodeError as error:
-                byte = error.object[error.start] if error.object else None
                 raise ImportFileError(
-                    self.path,
-                    decode_failure(self.encoding, error.start, byte)
-                    + f" (after line {self._last_line})",
+                    self.path, self._decode_failure(error)
                 ) from None
             except csv.Error as error:
                 raise ImportFileError(
                     self.path,
-                    f"line {self._last_line + 1} cannot be read as CSV: "
-                    f"{error}",
+                    f"line {self._last_line + 1} cannot be read as CSV "
+                    f"({error}); check it for a quote that is never closed",
                 ) from None
             line = self._last_line + 1
             self._last_line = self._reader.line_num
@@ -173,6 +169,21 @@ class CsvReader(Iterator["SourceRecord"]):
                 cells[0] = cells[0].removeprefix("\ufeff")
             if any(cell.strip() for cell in cells):
                 yield line, cells
+
+    def _decode_failure(self, error: UnicodeDecodeError) -> str:
+        """Describe a decoding error met while reading, after detection."""
+        if error.reason == "truncated data":
+            return (
+                f"the file ends in the middle of a character after line "
+                f"{self._last_line}, so it was probably cut off; export or "
+                "copy it again"
+            )
+        byte = error.object[error.start]
+        return (
+            f"byte 0x{byte:02X} after line {self._last_line} is not valid "
+            f"{self.encoding} text; pass the file's encoding, such as "
+            "encoding='cp1252'"
+        )
 
     def _find_header(
         self, requested: Layout | None
@@ -198,14 +209,13 @@ class CsvReader(Iterator["SourceRecord"]):
     def _header_columns(
         self, cells: list[str], requested: Layout | None
     ) -> tuple[Layout, list[Column]] | None:
+        cells = [cell.strip() for cell in cells]
         layout = requested or detect_layout(cells)
         if layout is Layout.ERPNEXT_TEMPLATE:
             return None
         columns = classify(layout, cells, self._mapping)
         mapped = set(self._mapping) <= set(cells) and self._mapping
-        known = recognised(columns)
-        filled = sum(1 for cell in cells if cell.strip())
-        if not (mapped or known >= 2 or (known and known == filled)):  # noqa: PLR2004
+        if not (mapped or recognised(columns)):
             return None
         missing = [key for key in self._mapping if key not in cells]
         if missing:
@@ -357,7 +367,7 @@ def _no_header_reason(
     if first is None:
         return "the file has no rows; nothing to import"
     seen = [cell.strip() for cell in first if cell.strip()]
-    missing = [key for key in mapping if key not in first]
+    missing = [key for key in mapping if key not in seen]
     if missing:
         return (
             f"the mapping names {_quoted(missing)}, which no header row "

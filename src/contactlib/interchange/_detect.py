@@ -96,13 +96,17 @@ def detect_encoding(head: bytes, stream: IO[bytes], path: str) -> str:
             "for its format",
         )
     if b"\0" in head:
-        return _utf16_without_bom(head, path)
+        encoding = _utf16_without_bom(head, path)
+        check_encoding(head, stream, path, encoding)
+        return encoding
     candidates = ["utf-8", "cp1252"]
-    failures = _decode_all(head, stream, candidates)
+    failures = _decode_all(head, stream, candidates, reject_nul=True)
     for encoding in candidates:
         if encoding not in failures:
             return encoding
     offset, byte = failures["cp1252"]
+    if byte == 0:
+        raise ImportFileError(path, _nul_reason(offset))
     raise ImportFileError(
         path,
         f"byte 0x{byte:02X} at offset {offset} is neither UTF-8 nor "
@@ -162,21 +166,29 @@ def _utf16_without_bom(head: bytes, path: str) -> str:
         return "utf-16-le"
     if even > pairs // 2 and odd == 0:
         return "utf-16-be"
-    offset = head.index(b"\0")
-    raise ImportFileError(
-        path,
+    raise ImportFileError(path, _nul_reason(head.index(b"\0")))
+
+
+def _nul_reason(offset: int) -> str:
+    return (
         f"the file contains a NUL byte at offset {offset}, so it is a "
-        "binary file, not CSV text; export the contacts as CSV",
+        "binary file, not CSV text; export the contacts as CSV"
     )
 
 
 def _decode_all(
-    head: bytes, stream: IO[bytes], encodings: Iterable[str]
+    head: bytes,
+    stream: IO[bytes],
+    encodings: Iterable[str],
+    *,
+    reject_nul: bool = False,
 ) -> dict[str, tuple[int, int | None]]:
     """Decode the file in every encoding; return where each one failed.
 
     A failure is ``(offset, byte)``, with ``byte`` ``None`` when the file
-    ends in the middle of a character.  A stream that cannot seek is
+    ends in the middle of a character.  With *reject_nul*, a NUL byte is
+    a failure of every encoding, because text files in single-byte
+    encodings and UTF-8 do not contain one.  A stream that cannot seek is
     checked only in *head*.
     """
     decoders = {
@@ -189,6 +201,11 @@ def _decode_all(
     offset = 0
     chunk = head
     while chunk and decoders:
+        nul = chunk.find(b"\0") if reject_nul else -1
+        if nul >= 0:
+            failures.update(dict.fromkeys(decoders, (offset + nul, 0)))
+            decoders.clear()
+            break
         for name, decoder in list(decoders.items()):
             pending = len(decoder.getstate()[0])
             try:

@@ -75,6 +75,7 @@ class Draft:
     party_title: tuple[str, str] | None = None
     primary_contact: tuple[str, str, bool] | None = None
     roles: frozenset[str] = frozenset()
+    parent_primary: bool = False
 
 
 class RecordBuilder:
@@ -84,11 +85,14 @@ class RecordBuilder:
         """Prepare for lines laid out as *columns*."""
         self.width = len(columns)
         self._parent = [c for c in columns if not c.spec.slot]
+        self._readers = [
+            (c.index, c.spec.target in PLAIN_FIELDS, c) for c in self._parent
+        ]
         slots: defaultdict[str, list[Column]] = defaultdict(list)
         for column in columns:
             if column.spec.slot:
                 slots[column.spec.slot].append(column)
-        self._slots = dict(slots)
+        self._slots = list(slots.values())
 
     def is_continuation(self, cells: Sequence[str]) -> bool:
         """Return whether a line leaves every parent column empty."""
@@ -97,17 +101,28 @@ class RecordBuilder:
     def start(self, line: int, cells: Sequence[str]) -> Draft:
         """Begin a record at *line*."""
         draft = Draft(line)
-        for column in self._parent:
-            value = _cell(cells, column.index)
-            if value:
+        count = len(cells)
+        fields = draft.fields
+        for index, plain, column in self._readers:
+            value = cells[index].strip() if index < count else ""
+            if not value:
+                continue
+            if not plain:
                 self._parent_value(draft, column, value)
+            elif column.spec.target in fields:
+                draft.unmodelled.append((column.name, value))
+            else:
+                fields[column.spec.target] = value
+                draft.columns[column.spec.target] = column.name
         self.add(draft, line, cells)
         return draft
 
     def add(self, draft: Draft, line: int, cells: Sequence[str]) -> None:
         """Add the child-table cells of *line* to *draft*."""
-        for columns in self._slots.values():
+        for columns in self._slots:
             self._slot_values(draft, columns, cells)
+        if len(cells) <= self.width:
+            return
         extra = [cell for cell in cells[self.width :] if cell.strip()]
         if extra:
             shown = extra[0].strip()[:_MAX_SHOWN]
@@ -121,17 +136,13 @@ class RecordBuilder:
                 )
             )
 
-    def _parent_value(  # noqa: C901
-        self, draft: Draft, column: Column, value: str
-    ) -> None:
+    def _parent_value(self, draft: Draft, column: Column, value: str) -> None:
         spec = column.spec
         target = spec.target
-        if target in PLAIN_FIELDS and target not in draft.fields:
-            draft.fields[target] = value
-            draft.columns[target] = column.name
-        elif target == "full_name" and draft.full_name is None:
+        if target == "full_name" and draft.full_name is None:
             draft.full_name = (column.name, value)
         elif target == "email":
+            draft.parent_primary = draft.parent_primary or spec.primary
             draft.emails.extend(
                 (SourceEmail(part, column.name, spec.primary), spec.primary)
                 for part in _split(value)
@@ -146,6 +157,7 @@ class RecordBuilder:
                 is_primary_mobile=spec.primary and target == "mobile",
             )
             draft.phones.append((phone, spec.primary))
+            draft.parent_primary = draft.parent_primary or spec.primary
         elif target in {"customer", "supplier", "party_name"} and (
             draft.party_name is None
         ):
@@ -207,8 +219,16 @@ class RecordBuilder:
             draft.row,
             fields=draft.fields,
             columns=draft.columns,
-            emails=_settle_emails(draft.emails),
-            phones=_settle_phones(draft.phones),
+            emails=(
+                _settle_emails(draft.emails)
+                if draft.parent_primary
+                else tuple(email for email, _ in draft.emails)
+            ),
+            phones=(
+                _settle_phones(draft.phones)
+                if draft.parent_primary
+                else tuple(phone for phone, _ in draft.phones)
+            ),
             links=tuple(draft.links),
             unmodelled=tuple(draft.unmodelled),
             problems=tuple(draft.problems),

@@ -629,7 +629,7 @@ class ContactRepositoryContract:
     def test_find_by_parties_repeated(
         self, repository: ContactRepository
     ) -> None:
-        """A party requested twice is answered once."""
+        """A party requested twice is one key of the result."""
         repository.add(_person("c1", links=[_link(CUSTOMER)]))
 
         found = repository.find_by_parties([CUSTOMER, CUSTOMER])
