@@ -160,7 +160,7 @@ class InvitationService:
             contact = self.contacts.save(
                 attrs.evolve(contact, user_id=user.user_id)
             )
-            logger.info(
+            logger.debug(
                 "linked contact %s to user %s", contact_id, user.user_id
             )
         if user.enabled:
@@ -234,7 +234,7 @@ class InvitationService:
                 )
             raise UnknownTokenError
         user = self.users.enable(invitation.user_id)
-        logger.info(
+        logger.debug(
             "invitation %s accepted; user %s enabled",
             invitation.invitation_id,
             user.user_id,
@@ -319,7 +319,7 @@ class InvitationService:
             if existing is None:
                 raise
             return existing, False
-        logger.info(
+        logger.debug(
             "created user %s for contact %s", user.user_id, contact.contact_id
         )
         return user, True
@@ -377,7 +377,7 @@ class InvitationService:
             self.invitations.save(
                 attrs.evolve(current, attempts=attempts, last_error=reason)
             )
-            logger.info(
+            logger.debug(
                 "invitation %s not sent at attempt %d: %s",
                 current.invitation_id,
                 attempts,
@@ -396,7 +396,7 @@ class InvitationService:
                 sent_at=self.clock.now(),
             )
         )
-        logger.info(
+        logger.debug(
             "invitation %s sent for contact %s",
             current.invitation_id,
             contact.contact_id,

@@ -285,6 +285,25 @@ class TestInvite:
         assert message.html.endswith(">Anna</a>")
 
 
+class TestLogging:
+    """Log records of the invitation workflow."""
+
+    def test_ids_not_addresses(self, service, anna, caplog):
+        """Records name ids, never the e-mail address or the token."""
+        caplog.set_level("DEBUG", logger="contactlib")
+        service.mailer.fail_next()
+        with pytest.raises(InvitationNotSentError):
+            service.invite("C-1")
+        service.invite("C-1")
+        token = _token(service)
+        service.accept(token)
+
+        messages = [record.getMessage() for record in caplog.records]
+        assert any("C-1" in message for message in messages)
+        assert not any("anna@" in message for message in messages)
+        assert not any(token in message for message in messages)
+
+
 class TestResend:
     """`InvitationService.resend`."""
 
