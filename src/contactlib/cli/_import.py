@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -22,6 +23,7 @@ from rich.progress import (
 from contactlib.cli._base import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
+    EXIT_OK,
     echo_json,
     error_from,
     json_option,
@@ -96,12 +98,12 @@ class ImportProgress:
         if self._progress is None:
             if time.monotonic() - self._started < self.delay:
                 return
-            self._start()
+            self._start(rows_read)
         assert self._progress is not None  # noqa: S101
         assert self._task is not None  # noqa: S101
         self._progress.update(self._task, completed=rows_read)
 
-    def _start(self) -> None:
+    def _start(self, rows_read: int) -> None:
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -111,7 +113,9 @@ class ImportProgress:
             console=self.console or Console(stderr=True),
             transient=True,
         )
-        self._task = self._progress.add_task(self.label, total=None)
+        self._task = self._progress.add_task(
+            self.label, total=None, completed=rows_read
+        )
         self._progress.start()
 
 
@@ -219,7 +223,7 @@ def import_files(  # noqa: PLR0917
         _check_readable(path)
     repository = _open_for_import(settings, dry_run=dry_run)
     results: list[dict[str, Any]] = []
-    status = 0
+    status = EXIT_OK
     try:
         for name, path in zip(files, paths, strict=True):
             result = _import_one(
@@ -251,19 +255,25 @@ def import_files(  # noqa: PLR0917
 
 def _check_readable(path: Path) -> None:
     if path.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(path))
+        raise IsADirectoryError(
+            errno.EISDIR, os.strerror(errno.EISDIR), str(path)
+        )
     if not path.exists():
-        raise FileNotFoundError(2, "No such file or directory", str(path))
+        raise FileNotFoundError(
+            errno.ENOENT, os.strerror(errno.ENOENT), str(path)
+        )
     if not os.access(path, os.R_OK):
-        raise PermissionError(13, "Permission denied", str(path))
+        raise PermissionError(
+            errno.EACCES, os.strerror(errno.EACCES), str(path)
+        )
 
 
 def _open_for_import(
     settings: Settings, *, dry_run: bool
 ) -> ContactRepository:
     if dry_run and not settings.db.exists():
-        # A dry run must not create the database; an empty store gives
-        # the same report as the empty database would.
+        # A dry run must not create the database, and an empty store gives
+        # the same report as an empty database would.
         from contactlib.adapters.memory import (  # noqa: PLC0415
             MemoryContactRepository,
         )
@@ -298,8 +308,7 @@ def _import_one(
             )
     except (ContactlibError, OSError, UnicodeError) as error:
         message = error_from(error).message
-        if not settings.json:
-            click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {message}", err=True)
         return {"file": name, "error": message}
     if not settings.json:
         print_report(name, report)

@@ -8,10 +8,13 @@ Contacts, portal users and invitations share the database file given with
 from __future__ import annotations
 
 import contextlib
+import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.cells import cell_len
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -26,7 +29,6 @@ from contactlib.cli._base import (
     open_repository,
     settings_of,
 )
-from contactlib.cli._render import _console
 from contactlib.exceptions import InvitationTokenError, MailerError
 from contactlib.ports import Mailer
 
@@ -160,33 +162,55 @@ def invitations(ctx: click.Context, status: str | None) -> None:
     if not rows:
         click.echo("No invitations match.")
         return
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for title in (
-        "Invitation",
-        "Contact",
-        "User",
-        "Status",
-        "Attempts",
-        "Expires",
-        "Last error",
-    ):
-        table.add_column(title, no_wrap=True)
-    for invitation, state in rows:
-        table.add_row(
-            *(
-                Text(cell)
-                for cell in (
-                    invitation.invitation_id,
-                    invitation.contact_id,
-                    invitation.user_id,
-                    state.value,
-                    str(invitation.attempts),
-                    format_time(invitation.expires_at),
-                    invitation.last_error or _NONE,
-                )
+    _print_table(
+        [
+            (
+                invitation.invitation_id,
+                invitation.contact_id,
+                invitation.user_id,
+                state.value,
+                str(invitation.attempts),
+                format_time(invitation.expires_at),
+                invitation.last_error or _NONE,
             )
+            for invitation, state in rows
+        ]
+    )
+
+
+_INVITATION_HEADERS = (
+    "Invitation",
+    "Contact",
+    "User",
+    "Status",
+    "Attempts",
+    "Expires",
+    "Last error",
+)
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    # A terminal gets a rich table; a pipe or file gets plain columns
+    # that are never cut, as `contactlib list` prints them.
+    if sys.stdout.isatty():
+        table = Table(box=None, pad_edge=False, header_style="bold")
+        for title in _INVITATION_HEADERS:
+            table.add_column(title, no_wrap=title != "Last error")
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
+        Console(highlight=False).print(table)
+        return
+    lines = [_INVITATION_HEADERS, *rows]
+    widths = [
+        max(cell_len(line[index]) for line in lines)
+        for index in range(len(_INVITATION_HEADERS))
+    ]
+    for line in lines:
+        padded = (
+            cell + " " * (width - cell_len(cell))
+            for cell, width in zip(line, widths, strict=True)
         )
-    _console().print(table)
+        click.echo("  ".join(padded).rstrip())
 
 
 @click.command()

@@ -170,8 +170,25 @@ class RecordBuilder:
             self._primary_contact(draft, column, value)
         elif target == "roles":
             draft.roles |= set(value.replace(";", ",").split(","))
+        elif target == "is_billing_contact":
+            self._billing_contact(draft, column, value)
         elif target != "ignore":
             draft.unmodelled.append((column.name, value))
+
+    @staticmethod
+    def _billing_contact(draft: Draft, column: Column, value: str) -> None:
+        """Read ERPNext's "Is Billing Contact" as the ``billing`` role."""
+        flag = parse_flag(value)
+        if flag is None:
+            draft.problems.append(
+                RowProblem(
+                    column.name,
+                    value,
+                    f"{value!r} is not a yes/no value; use 1 or 0",
+                )
+            )
+        elif flag:
+            draft.roles |= {"billing"}
 
     @staticmethod
     def _primary_contact(draft: Draft, column: Column, value: str) -> None:
