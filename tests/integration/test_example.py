@@ -86,7 +86,7 @@ class TestExample:
         ],
     )
     def test_billing_contacts(self, imported, party_name, name):
-        """ "Is Billing Contact" makes the only contact with that role."""
+        """The billing check box makes the only contact with that role."""
         _, service = imported
 
         resolution = service.resolve_default(

@@ -10,7 +10,8 @@ from contactlib.testing import MemoryContactRepository
 
 FIELDS = (
     "company_name, contact_id, customer, department, designation, email, "
-    "first_name, full_name, gender, ignore, is_billing_contact, is_primary_contact, last_name, "
+    "first_name, full_name, gender, ignore, is_billing_contact, "
+    "is_primary_contact, last_name, "
     "middle_name, mobile, party_name, party_title, party_type, phone, "
     "roles, salutation, status, supplier, unsubscribed, user_id"
 )
