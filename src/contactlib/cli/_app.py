@@ -25,6 +25,8 @@ from contactlib.cli._commands import (
 )
 from contactlib.cli._export import export_contacts
 from contactlib.cli._import import import_files
+from contactlib.cli._invite import invite
+from contactlib.cli._portal import accept, invitations, scope
 
 
 @click.group(cls=ContactlibGroup)
@@ -76,5 +78,9 @@ for _command in (
     link,
     unlink,
     set_primary,
+    invite,
+    invitations,
+    scope,
+    accept,
 ):
     cli.add_command(_command)
