@@ -7,6 +7,15 @@ storage port.  See the docs for a guided tour.
 
 from __future__ import annotations
 
+from contactlib._eligibility import (
+    EligibilityContext,
+    EligibilityRule,
+    Ineligibility,
+    IneligibilityReason,
+    PortalTypeSource,
+    check_eligibility,
+    portal_scope,
+)
 from contactlib._importing import (
     ImportReport,
     RejectedRow,
@@ -19,6 +28,7 @@ from contactlib._importing import (
     build_from_record,
     import_records,
 )
+from contactlib._invitations import InvitationService
 from contactlib._model import (
     Contact,
     ContactStatus,
@@ -35,6 +45,15 @@ from contactlib._normalize import (
     normalize_name,
     parse_phone,
 )
+from contactlib._portal_model import (
+    Invitation,
+    InvitationStatus,
+    InviteResult,
+    PortalUser,
+    SystemClock,
+    hash_token,
+    new_token,
+)
 from contactlib._resolution import (
     DefaultContact,
     Resolution,
@@ -43,18 +62,32 @@ from contactlib._resolution import (
 )
 from contactlib._retry import retry
 from contactlib._services import ContactService
+from contactlib._templates import InvitationTemplate, MessageTemplate
+from contactlib._upsert import UpsertKey
 
 __all__ = [
     "Contact",
     "ContactService",
     "ContactStatus",
     "DefaultContact",
+    "EligibilityContext",
+    "EligibilityRule",
     "EmailAddress",
     "ImportReport",
+    "Ineligibility",
+    "IneligibilityReason",
+    "Invitation",
+    "InvitationService",
+    "InvitationStatus",
+    "InvitationTemplate",
+    "InviteResult",
     "Link",
+    "MessageTemplate",
     "ParsedPhone",
     "PartyRef",
     "PhoneNumber",
+    "PortalTypeSource",
+    "PortalUser",
     "RejectedRow",
     "Resolution",
     "ResolutionReason",
@@ -64,13 +97,19 @@ __all__ = [
     "SourceLink",
     "SourcePhone",
     "SourceRecord",
+    "SystemClock",
+    "UpsertKey",
     "build_contact",
     "build_from_record",
+    "check_eligibility",
     "email_key",
+    "hash_token",
     "import_records",
+    "new_token",
     "normalize_email",
     "normalize_name",
     "parse_phone",
+    "portal_scope",
     "resolve_default_contact",
     "retry",
 ]

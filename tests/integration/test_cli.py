@@ -132,7 +132,7 @@ class TestPackage:
         assert done.stdout.strip() == "[]"
 
     def test_missing_click(self):
-        """Without click the command says what to install, on one line."""
+        """Without click the command names the extra to install."""
         code = (
             "import sys; sys.modules['click'] = None; "
             "sys.argv = ['contactlib', 'list']; "
@@ -337,7 +337,7 @@ class TestList:
         assert ids == ["zoe"]
 
     def test_limit(self, seeded, run):
-        """--limit cuts the list and says that more contacts exist."""
+        """--limit cuts the list and reports that more contacts exist."""
         text = run("list", "--limit", "2")
         data = json.loads(run("list", "--limit", "2", "--json").stdout)
 
@@ -346,7 +346,7 @@ class TestList:
         assert data["more"] is True
 
     def test_no_match(self, seeded, run):
-        """A search without matches says so and succeeds."""
+        """A search without matches reports it and exits with 0."""
         result = run("list", "--search", "nobody at all")
 
         assert result.exit_code == 0
@@ -397,7 +397,7 @@ class TestDefault:
         assert data["contact"]["id"] == contact_id
 
     def test_text(self, seeded, run):
-        """The text answer lists what a sales order copies."""
+        """The text output lists what a sales order copies."""
         result = run(
             "default", "Customer", "ROLE-PRIMARY", "--role", "billing"
         )
@@ -445,7 +445,7 @@ class TestDefault:
         }
 
     def test_candidates_json(self, seeded, run):
-        """The JSON answer names each candidate."""
+        """The JSON output names each candidate."""
         result = run("default", "Customer", "SEVERAL", "--json")
 
         assert json.loads(result.stdout)["candidates"] == [
@@ -483,7 +483,7 @@ class TestFind:
         assert ids == ["wang"]
 
     def test_no_match(self, seeded, run):
-        """An address nobody has gives an empty answer and status 0."""
+        """An unknown address gives an empty list and status 0."""
         result = run("find", "--email", "nobody@example.com", "--json")
 
         assert result.exit_code == 0
@@ -592,7 +592,7 @@ class TestSetPrimary:
         assert json.loads(answer.stdout)["contact"]["id"] == "wang"
 
     def test_text(self, seeded, run):
-        """The text answer says which contact lost the mark."""
+        """The text output names the contact that lost the mark."""
         result = run("set-primary", "Customer", "SEVERAL", "zo")
 
         assert result.exit_code == 0
@@ -629,6 +629,15 @@ class TestDatabaseErrors:
             "contactlib database with --db"
         )
 
+    def test_corrupt_sqlite(self, run, db):
+        """A damaged SQLite file is a one-line failure with status 1."""
+        db.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 16)
+
+        result = run("list")
+
+        assert result.exit_code == 1
+        assert "not a database" in _one_line_error(result)
+
     def test_directory(self, run, db):
         """A --db path that is a folder is a one-line error."""
         db.mkdir()
@@ -638,6 +647,20 @@ class TestDatabaseErrors:
         assert result.exit_code == 2
         assert _one_line_error(result) == (
             f"error: cannot open {db}: is a directory"
+        )
+
+    def test_missing_folder(self, tmp_path):
+        """Import reports a --db path in a folder that does not exist."""
+        db = tmp_path / "no such folder" / "contacts.sqlite3"
+
+        result = CliRunner().invoke(
+            cli, ["--db", str(db), "import", str(EXAMPLE)]
+        )
+
+        assert result.exit_code == 2
+        assert _one_line_error(result) == (
+            f"error: cannot create database {db}: folder {db.parent} does "
+            "not exist; create it or give another path with --db"
         )
 
     def test_unknown_region(self, run):
@@ -679,6 +702,51 @@ class TestImport:
         assert report["stored"] > 0
         assert not db.exists()
 
+    def test_dry_run_keeps_database(self, seeded, run):
+        """A dry run against a database leaves its contacts as they were."""
+        result = run("import", "--dry-run", str(EXAMPLE))
+        listed = json.loads(run("list", "--json").stdout)["contacts"]
+
+        assert result.exit_code == 0
+        assert "would be stored" in result.stdout
+        assert [c["id"] for c in listed] == ["amira", "wang", "zoe"]
+
+    def test_region(self, run, tmp_path):
+        """--region turns national numbers into validated E.164 numbers."""
+        sheet = tmp_path / "berlin.csv"
+        sheet.write_text(
+            "First Name,Number (Contact Numbers)\nAda,030 1234567\n",
+            encoding="utf-8",
+        )
+
+        run("--region", "DE", "import", str(sheet))
+        found = run("find", "--phone", "+49 30 1234567", "--json")
+
+        (contact,) = json.loads(found.stdout)["contacts"]
+        assert contact["phones"][0]["e164"] == "+49301234567"
+        assert contact["phones"][0]["validated"] is True
+
+    def test_strict(self, run, tmp_path):
+        """--strict rejects a row whose phone number cannot be parsed."""
+        sheet = tmp_path / "phones.csv"
+        sheet.write_text(
+            "First Name,Number (Contact Numbers)\n"
+            "Ada,+49 30 1234567\n"
+            "Grace,call reception\n",
+            encoding="utf-8",
+        )
+
+        lenient = run("import", "--dry-run", str(sheet), "--json")
+        strict = run("import", "--dry-run", "--strict", str(sheet), "--json")
+
+        assert json.loads(lenient.stdout)["files"][0]["rejected"] == 0
+        report = json.loads(strict.stdout)["files"][0]
+        assert report["rejected"] == 1
+        assert report["rejections"][0]["row"] == 3
+        assert report["rejections"][0]["problems"][0]["value"] == (
+            "call reception"
+        )
+
     def test_fail_on_reject(self, run):
         """--fail-on-reject turns rejected rows into exit status 1."""
         result = run("import", "--fail-on-reject", str(EXAMPLE))
@@ -706,6 +774,75 @@ class TestImport:
 
         assert result.exit_code == 2
         assert _one_line_error(result).startswith(f"error: {binary}")
+
+    def test_unreadable_file_among_others(self, run, tmp_path):
+        """A file that cannot be read is reported; the others are imported."""
+        binary = tmp_path / "photo.csv"
+        binary.write_bytes(bytes(range(256)) * 8)
+
+        result = run("import", str(binary), str(EXAMPLE), "--json")
+
+        files = json.loads(result.stdout)["files"]
+        assert result.exit_code == 2
+        assert files[0]["file"] == str(binary)
+        assert files[0]["error"].startswith(str(binary))
+        assert files[1]["stored"] > 0
+        assert _one_line_error(result) == f"error: {files[0]['error']}"
+
+    def test_map_roles(self, run, tmp_path):
+        """--map sends a column of roles to the links of each row."""
+        sheet = tmp_path / "roles.csv"
+        sheet.write_text(
+            "First Name,Roles,Email ID (Email IDs),"
+            "Link Document Type (Links),Link Name (Links)\n"
+            'Ada,"billing, shipping",ada@example.com,Customer,CUST-1\n'
+            "Grace,,grace@example.com,Customer,CUST-1\n",
+            encoding="utf-8",
+        )
+
+        imported = run("import", str(sheet), "--map", "Roles=roles")
+        answer = run("default", "Customer", "CUST-1", "--role", "shipping")
+
+        assert imported.exit_code == 0
+        assert "2 stored, 0 rejected" in imported.stdout
+        assert "only contact with the role" in answer.stdout
+        assert "Ada" in answer.stdout
+
+    def test_link_column(self, run, tmp_path):
+        """--link-column and --link-type link rows to named parties."""
+        sheet = tmp_path / "accounts.csv"
+        sheet.write_text(
+            "Name,Email,Account\nAnna Berg,anna@example.com,ACC-1\n",
+            encoding="utf-8",
+        )
+
+        imported = run(
+            "import",
+            str(sheet),
+            "--link-column",
+            "Account",
+            "--link-type",
+            "Shareholder",
+        )
+        answer = run("default", "Shareholder", "ACC-1")
+
+        assert imported.exit_code == 0
+        assert "only linked contact" in answer.stdout
+        assert "Anna Berg" in answer.stdout
+
+    def test_link_type_alone(self, run):
+        """--link-type without --link-column is a usage error."""
+        result = run("import", str(EXAMPLE), "--link-type", "Customer")
+
+        assert result.exit_code == 2
+        assert "give --link-column and --link-type together" in result.stderr
+
+    def test_bad_mapping(self, run):
+        """A --map value without '=' is a usage error."""
+        result = run("import", str(EXAMPLE), "--map", "Roles")
+
+        assert result.exit_code == 2
+        assert "is not COLUMN=FIELD" in result.stderr
 
     def test_no_progress_when_piped(self, run):
         """Output that is not a terminal never shows a progress bar."""

@@ -10,7 +10,8 @@ from contactlib.testing import MemoryContactRepository
 
 FIELDS = (
     "company_name, contact_id, customer, department, designation, email, "
-    "first_name, full_name, gender, ignore, is_primary_contact, last_name, "
+    "first_name, full_name, gender, ignore, is_billing_contact, "
+    "is_primary_contact, last_name, "
     "middle_name, mobile, party_name, party_title, party_type, phone, "
     "roles, salutation, status, supplier, unsubscribed, user_id"
 )
@@ -168,7 +169,8 @@ class TestOptionErrors:
         """A mapping to a field that does not exist lists the fields."""
         assert reason(b"Foo\n1\n", mapping={"Foo": "emails"}) == (
             "the mapping sends column 'Foo' to 'emails', which is not a "
-            f"field; use one of {FIELDS}"
+            f"field; use one of {FIELDS}, or 'link:TYPE' for a column of "
+            "party names of type TYPE"
         )
 
     def test_unknown_mapped_column(self):

@@ -37,8 +37,9 @@ CONTACT_COLUMNS = (
 _NAME_FIELDS = CONTACT_COLUMNS[2:10]
 
 # The position comes first in each element, so the elements can be put
-# in order again in Python: SQLite before 3.44 does not let an aggregate
-# say an order, and the order of its input rows is not guaranteed.
+# in order again in Python.  SQLite before 3.44 has no ORDER BY inside
+# an aggregate, and the order of an aggregate's input rows is not
+# guaranteed.
 CONTACT_SELECT_LIST = f"""
     {", ".join(f"c.{column}" for column in CONTACT_COLUMNS)},
     (SELECT json_group_array(json_array(e.position, e.address, e.is_primary))

@@ -2,7 +2,7 @@
 
 The schema version is kept in the table ``contactlib_schema`` rather than
 in ``PRAGMA user_version``, so that a host may keep contacts in a file
-that holds its own tables and uses ``user_version`` for itself.
+that contains its own tables and uses ``user_version`` for itself.
 """
 
 from __future__ import annotations
@@ -51,6 +51,10 @@ _CREATE_V1 = (
         is_primary  INTEGER NOT NULL CHECK (is_primary IN (0, 1)),
         PRIMARY KEY (contact_id, position)
     ) WITHOUT ROWID
+    """,
+    """
+    CREATE INDEX contact_by_user ON contact (user_id)
+        WHERE user_id IS NOT NULL
     """,
     """
     CREATE INDEX contact_email_by_key
@@ -116,7 +120,7 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
 
     Raises:
         StorageError: The file was written by a newer contactlib, or
-            holds tables that clash with the schema.
+            contains tables that clash with the schema.
     """
     version = _stored_version(connection)
     if version == SCHEMA_VERSION:
@@ -138,6 +142,11 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
             "UPDATE contactlib_schema SET version = ?", (version,)
         )
         logger.debug("migrated contact schema to version %d", version)
+
+
+def schema_is_current(connection: sqlite3.Connection) -> bool:
+    """Return whether the file has the schema this release writes."""
+    return _stored_version(connection) == SCHEMA_VERSION
 
 
 def _stored_version(connection: sqlite3.Connection) -> int:

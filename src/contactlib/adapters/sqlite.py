@@ -7,9 +7,9 @@ schema and for what is enforced where.
 Each thread gets its own connection, made on its first call and closed
 when the thread ends or the repository is closed.  Writes run in
 ``BEGIN IMMEDIATE`` transactions, so writers queue on the file's write
-lock (up to *timeout* seconds) instead of failing on a stale snapshot,
-while readers in other threads and processes go on reading the last
-committed state (the file is in WAL mode).
+lock (up to *timeout* seconds) instead of failing on a stale snapshot.
+The file is in WAL mode, so readers in other threads and processes are
+not blocked by a writer and read the last committed state.
 """
 
 from __future__ import annotations
@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING
 from contactlib._log import logger
 from contactlib._model import with_version
 from contactlib.adapters import _sqlite_rows as rows
-from contactlib.adapters._sqlite_schema import ensure_schema
+from contactlib.adapters._sqlite_schema import (
+    ensure_schema,
+    schema_is_current,
+)
 from contactlib.exceptions import (
     ContactlibError,
     ContactNotFoundError,
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["SqliteContactRepository"]
 
 _PAGE_SIZE = 500
+_LOCK_ERROR_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 # Parties per statement in find_by_parties.  Two parameters per party
 # stay below 999, the parameter limit of SQLite before 3.32.
 _PARTIES_PER_STATEMENT = 450
@@ -59,9 +63,9 @@ class _ThreadState:
 class SqliteContactRepository(ContactRepository):
     """Contact repository in an SQLite file.
 
-    The schema is created when the file is first opened.  Use one
-    instance per file and process, from as many threads as needed, and
-    close it (or use it in a ``with`` block) when done.
+    The schema is created when the file is first opened.  One instance
+    serves every thread of a process.  Close it, or use it in a ``with``
+    block, when done.
 
     Args:
         path: The database file; created if missing.  ``":memory:"``
@@ -72,7 +76,7 @@ class SqliteContactRepository(ContactRepository):
 
     Raises:
         StorageError: The file cannot be opened, is not an SQLite
-            database, or holds a schema this version cannot read.
+            database, or contains a schema this version cannot read.
 
     .. versionadded:: 0.1.0
     """
@@ -87,9 +91,12 @@ class SqliteContactRepository(ContactRepository):
         self._finalizers: list[weakref.finalize[[], _ThreadState]] = []
         self._registry_lock = threading.Lock()
         self._closed = False
-        connection = self._state().connection
-        with self._storage_errors(), self.transaction():
-            ensure_schema(connection, self.path)
+        try:
+            with self._storage_errors():
+                self._create_schema(self._state().connection)
+        except BaseException:
+            self.close()
+            raise
         logger.debug("opened SQLite contact repository")
 
     # connections
@@ -102,6 +109,10 @@ class SqliteContactRepository(ContactRepository):
         state: _ThreadState | None = getattr(self._local, "state", None)
         if state is None:
             state = _ThreadState(self._connect())
+            if self.path == ":memory:":
+                # Each thread's in-memory database is new and empty.
+                with self._storage_errors():
+                    self._create_schema(state.connection)
             # Close the connection when the thread's state goes away,
             # which happens when the thread ends.
             finalizer = weakref.finalize(state, state.connection.close)
@@ -110,6 +121,19 @@ class SqliteContactRepository(ContactRepository):
                 self._finalizers.append(finalizer)
             self._local.state = state
         return state
+
+    def _create_schema(self, connection: sqlite3.Connection) -> None:
+        # Check without the write lock first, so that opening a current
+        # file never waits for another process's write transaction.
+        if schema_is_current(connection):
+            return
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            ensure_schema(connection, self.path)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
     def _connect(self) -> sqlite3.Connection:
         try:
@@ -129,8 +153,9 @@ class SqliteContactRepository(ContactRepository):
         try:
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL keeps every commit safe from a crash of
-            # the process; only a power loss can undo the last commits.
+            # In WAL mode, NORMAL keeps every commit safe from a crash of
+            # the process.  A power loss or an operating-system crash can
+            # undo the last commits (SQLite docs, PRAGMA synchronous).
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("SELECT json('[]')")
         except sqlite3.Error as error:
@@ -160,16 +185,27 @@ class SqliteContactRepository(ContactRepository):
         """Turn driver errors into `StorageError`."""
         try:
             yield
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
+        except sqlite3.Error as error:
+            # The primary result code is the low byte of the extended one.
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code in _LOCK_ERROR_CODES:
                 raise StorageError(
                     f"{self.path}: another connection held the write lock "
                     f"for more than {self.timeout} s; retry, or open the "
                     "repository with a longer timeout"
                 ) from error
-            raise StorageError(f"{self.path}: {error}") from error
-        except sqlite3.Error as error:
-            raise StorageError(f"{self.path}: {error}") from error
+            raise StorageError(
+                f"{self.path}: the SQLite operation failed ({error})"
+            ) from error
+        except UnicodeEncodeError as error:
+            # The model rejects lone surrogates, which UTF-8, and so
+            # SQLite, cannot store; this guards objects that bypassed it.
+            character = error.object[error.start : error.start + 1]
+            raise StorageError(
+                f"{self.path}: a text field contains the lone surrogate "
+                f"U+{ord(character):04X}, which SQLite cannot store; "
+                "remove it from the input"
+            ) from error
 
     # transactions
 
@@ -179,7 +215,7 @@ class SqliteContactRepository(ContactRepository):
 
         The outermost block takes the file's write lock at its start
         (``BEGIN IMMEDIATE``) and keeps it until it ends, so other
-        writers wait for it; readers are not blocked.  The block belongs
+        writers wait for it.  Readers are not blocked.  The block belongs
         to the calling thread.
         """
         state = self._state()
@@ -198,15 +234,19 @@ class SqliteContactRepository(ContactRepository):
             self._undo(connection, depth, savepoint)
             raise
         state.depth = depth
-        with self._storage_errors():
-            if not connection.in_transaction:
-                raise StorageError(
-                    f"{self.path}: SQLite rolled back the transaction "
-                    "after an earlier error; run the whole block again"
-                )
-            connection.execute(
-                "COMMIT" if depth == 0 else f"RELEASE {savepoint}"
+        if not connection.in_transaction:
+            raise StorageError(
+                f"{self.path}: SQLite rolled back the transaction after "
+                "an earlier error; run the whole block again"
             )
+        try:
+            with self._storage_errors():
+                connection.execute(
+                    "COMMIT" if depth == 0 else f"RELEASE {savepoint}"
+                )
+        except StorageError:
+            self._undo(connection, depth, savepoint)
+            raise
 
     def _undo(
         self, connection: sqlite3.Connection, depth: int, savepoint: str
@@ -222,8 +262,9 @@ class SqliteContactRepository(ContactRepository):
         except sqlite3.Error:
             # The error that ended the block is raised, and is more
             # useful to the caller than this one.
-            logger.warning("rollback of an SQLite transaction failed")
-            logger.debug("rollback failure", exc_info=True)
+            logger.warning(
+                "rollback of an SQLite transaction failed", exc_info=True
+            )
 
     # reads
 
@@ -256,8 +297,8 @@ class SqliteContactRepository(ContactRepository):
     ) -> dict[PartyRef, list[Contact]]:
         """Return the contacts linked to each of *parties*.
 
-        One statement answers up to 450 parties.  A contact linked to
-        several of them is decoded once.
+        One statement reads the contacts of up to 450 parties.  A contact
+        linked to several of them is decoded once.
         """
         result: dict[PartyRef, list[Contact]] = {
             party: [] for party in parties
@@ -311,6 +352,12 @@ class SqliteContactRepository(ContactRepository):
             "WHERE c.contact_id IN (SELECT contact_id FROM contact_email"
             " WHERE address_key = ?) ORDER BY c.contact_id",
             (address.lower(),),
+        )
+
+    def find_by_user(self, user_id: str) -> list[Contact]:
+        """Return the contacts linked to the host's user *user_id*."""
+        return self._select(
+            "WHERE c.user_id = ? ORDER BY c.contact_id", (user_id,)
         )
 
     def find_by_phone(self, e164: str) -> list[Contact]:

@@ -2,7 +2,7 @@
 
 The command needs click and rich, which the ``cli`` extra installs
 (``pip install 'contactlib[cli]'``).  This module imports neither, so
-`main` can say what to install when they are missing, and
+`main` can name the extra to install when they are missing, and
 ``import contactlib`` never loads them.
 """
 

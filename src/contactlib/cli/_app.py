@@ -23,7 +23,10 @@ from contactlib.cli._commands import (
     show,
     unlink,
 )
+from contactlib.cli._export import export_contacts
 from contactlib.cli._import import import_files
+from contactlib.cli._invite import invite
+from contactlib.cli._portal import accept, invitations, scope
 
 
 @click.group(cls=ContactlibGroup)
@@ -67,6 +70,7 @@ def cli(
 
 for _command in (
     import_files,
+    export_contacts,
     list_contacts,
     show,
     default,
@@ -74,5 +78,9 @@ for _command in (
     link,
     unlink,
     set_primary,
+    invite,
+    invitations,
+    scope,
+    accept,
 ):
     cli.add_command(_command)

@@ -1,4 +1,4 @@
-"""What every command shares: settings, errors, exit statuses, storage."""
+"""Settings, errors, exit statuses and storage access for every command."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ REGION_ENV = "CONTACTLIB_REGION"
 _F = TypeVar("_F", bound="Callable[..., Any]")
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_SHOWN_MATCHES = 5
+_MAX_LISTED_MATCHES = 5
 
 
 @attrs.define
@@ -88,7 +88,7 @@ def error_from(error: BaseException) -> CliError:  # noqa: PLR0911
     """Turn an exception raised by the library or the OS into a CliError.
 
     Raises:
-        BaseException: *error* itself when it is none of the expected
+        BaseException: *error* itself when it is not one of the expected
             kinds, so that real bugs keep their traceback.
     """
     match error:
@@ -180,8 +180,8 @@ def open_repository(path: Path, *, create: bool) -> ContactRepository:
             missing file is an error.
 
     Raises:
-        CliError: The file does not exist and *create* is false, or it is
-            not a SQLite database.
+        CliError: The file does not exist and *create* is false, its
+            folder does not exist, or it is not a SQLite database.
     """
     from contactlib.adapters.sqlite import (  # noqa: PLC0415
         SqliteContactRepository,
@@ -194,6 +194,11 @@ def open_repository(path: Path, *, create: bool) -> ContactRepository:
         )
     if path.exists():
         _check_sqlite_file(path)
+    elif not path.parent.is_dir():
+        raise CliError(
+            f"cannot create database {path}: folder {path.parent} does not "
+            "exist; create it or give another path with --db"
+        )
     return SqliteContactRepository(path)
 
 
@@ -236,24 +241,24 @@ def resolve_contact_id(service: ContactService, text: str) -> str:
         CliError: Several ids start with *text*.
     """
     repository = service.repository
-    wanted = text.strip()
-    if wanted and repository.find(wanted) is not None:
-        return wanted
+    prefix = text.strip()
+    if prefix and repository.find(prefix) is not None:
+        return prefix
     # NOTE: the repository port has no prefix look-up, so a prefix is
     # matched by reading every contact; an exact id never is.
     matches = [
         contact.contact_id
         for contact in repository
-        if wanted and contact.contact_id.startswith(wanted)
+        if prefix and contact.contact_id.startswith(prefix)
     ]
     if not matches:
         raise ContactNotFoundError(text)
     if len(matches) > 1:
-        shown = ", ".join(matches[:_SHOWN_MATCHES])
-        more = "" if len(matches) <= _SHOWN_MATCHES else ", …"
+        listed = ", ".join(matches[:_MAX_LISTED_MATCHES])
+        more = "" if len(matches) <= _MAX_LISTED_MATCHES else ", …"
         raise CliError(
             f"id prefix {text!r} matches {len(matches)} contacts "
-            f"({shown}{more}); give more characters"
+            f"({listed}{more}); give more characters"
         )
     return matches[0]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -19,9 +20,11 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from contactlib._upsert import UpsertKey
 from contactlib.cli._base import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
+    EXIT_OK,
     echo_json,
     error_from,
     json_option,
@@ -96,12 +99,12 @@ class ImportProgress:
         if self._progress is None:
             if time.monotonic() - self._started < self.delay:
                 return
-            self._start()
+            self._start(rows_read)
         assert self._progress is not None  # noqa: S101
         assert self._task is not None  # noqa: S101
         self._progress.update(self._task, completed=rows_read)
 
-    def _start(self) -> None:
+    def _start(self, rows_read: int) -> None:
         self._progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -111,7 +114,9 @@ class ImportProgress:
             console=self.console or Console(stderr=True),
             transient=True,
         )
-        self._task = self._progress.add_task(self.label, total=None)
+        self._task = self._progress.add_task(
+            self.label, total=None, completed=rows_read
+        )
         self._progress.start()
 
 
@@ -124,6 +129,7 @@ class _FileOptions:
     delimiter: str | None
     strict: bool
     dry_run: bool
+    upsert: str | None = None
 
 
 def _parse_mapping(
@@ -154,7 +160,8 @@ def _wants_progress(settings: Settings) -> bool:
     "--format",
     "file_format",
     metavar="FORMAT",
-    help="File format, such as csv; detected from the file by default.",
+    help="File format: csv, vcard, json or xlsx; detected from the "
+    "file's content by default.",
 )
 @click.option(
     "--layout",
@@ -170,6 +177,17 @@ def _wants_progress(settings: Settings) -> bool:
     callback=_parse_mapping,
     help="Read COLUMN into FIELD, overriding the layout; repeat for "
     "several columns.  FIELD is one of: " + ", ".join(MAPPING_FIELDS) + ".",
+)
+@click.option(
+    "--link-column",
+    metavar="COLUMN",
+    help="Column of party names to link each row's contact to; needs "
+    "--link-type.",
+)
+@click.option(
+    "--link-type",
+    metavar="TYPE",
+    help="Party type of the names in --link-column, such as Customer.",
 )
 @click.option(
     "--encoding",
@@ -189,6 +207,12 @@ def _wants_progress(settings: Settings) -> bool:
     "storing them marked unvalidated.",
 )
 @click.option(
+    "--upsert",
+    type=click.Choice([key.value for key in UpsertKey]),
+    help="Update the stored contact with the row's contact id or primary "
+    "e-mail address instead of adding a duplicate.",
+)
+@click.option(
     "--fail-on-reject",
     is_flag=True,
     help="Exit with status 1 when any row was rejected.",
@@ -202,9 +226,12 @@ def import_files(  # noqa: PLR0917
     file_format: str | None,
     layout: str | None,
     mapping: dict[str, str],
+    link_column: str | None,
+    link_type: str | None,
     encoding: str | None,
     delimiter: str | None,
     strict: bool,
+    upsert: str | None,
     fail_on_reject: bool,
 ) -> None:
     """Import contact files into the database.
@@ -214,12 +241,17 @@ def import_files(  # noqa: PLR0917
     are imported one after the other, each in batches of rows.
     """
     settings = settings_of(ctx)
+    if (link_column is None) != (link_type is None):
+        message = "give --link-column and --link-type together"
+        raise click.UsageError(message)
+    if link_column is not None and link_type is not None:
+        mapping = {**mapping, link_column: f"link:{link_type}"}
     paths = [Path(name) for name in files]
     for path in paths:
         _check_readable(path)
     repository = _open_for_import(settings, dry_run=dry_run)
     results: list[dict[str, Any]] = []
-    status = 0
+    status = EXIT_OK
     try:
         for name, path in zip(files, paths, strict=True):
             result = _import_one(
@@ -235,6 +267,7 @@ def import_files(  # noqa: PLR0917
                     delimiter=delimiter,
                     strict=strict,
                     dry_run=dry_run,
+                    upsert=upsert,
                 ),
             )
             results.append(result)
@@ -251,19 +284,25 @@ def import_files(  # noqa: PLR0917
 
 def _check_readable(path: Path) -> None:
     if path.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(path))
+        raise IsADirectoryError(
+            errno.EISDIR, os.strerror(errno.EISDIR), str(path)
+        )
     if not path.exists():
-        raise FileNotFoundError(2, "No such file or directory", str(path))
+        raise FileNotFoundError(
+            errno.ENOENT, os.strerror(errno.ENOENT), str(path)
+        )
     if not os.access(path, os.R_OK):
-        raise PermissionError(13, "Permission denied", str(path))
+        raise PermissionError(
+            errno.EACCES, os.strerror(errno.EACCES), str(path)
+        )
 
 
 def _open_for_import(
     settings: Settings, *, dry_run: bool
 ) -> ContactRepository:
     if dry_run and not settings.db.exists():
-        # A dry run must not create the database; an empty store gives
-        # the same report as the empty database would.
+        # A dry run must not create the database, and an empty store gives
+        # the same report as an empty database would.
         from contactlib.adapters.memory import (  # noqa: PLC0415
             MemoryContactRepository,
         )
@@ -295,11 +334,11 @@ def _import_one(
                 strict=options.strict,
                 dry_run=options.dry_run,
                 on_progress=progress.update,
+                upsert=options.upsert,
             )
     except (ContactlibError, OSError, UnicodeError) as error:
         message = error_from(error).message
-        if not settings.json:
-            click.echo(f"error: {message}", err=True)
+        click.echo(f"error: {message}", err=True)
         return {"file": name, "error": message}
     if not settings.json:
         print_report(name, report)

@@ -1,8 +1,8 @@
-"""How contacts, resolutions and import reports are printed.
+"""Text and JSON output of contacts, resolutions and import reports.
 
-The ``*_json`` functions build the JSON documents described in the
-command docs; their keys are part of the command's interface, so add
-keys but never rename or remove them.
+The ``*_json`` functions build the JSON documents that the command docs
+describe.  Their keys are part of the command's interface, so later
+versions add keys but never rename or remove them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from contactlib._resolution import Resolution
 
 _NONE = "-"
-_PIPE_WIDTH = 400
+_TABLE_HEADERS = ("ID", "Name", "Company", "E-mail", "Phone", "Links")
 
 
 def contact_json(contact: Contact) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def resolution_json(
     """Return a default-contact resolution as a JSON object.
 
     Args:
-        resolution: The answer of `ContactService.resolve_default`.
+        resolution: The result of `ContactService.resolve_default`.
         names: Display name of each candidate id.
     """
     found = resolution.contact
@@ -119,6 +120,7 @@ def report_json(path: str, report: ImportReport) -> dict[str, Any]:
         "stored": report.stored,
         "rejected": len(report.rejected),
         "stored_ids": list(report.stored_ids),
+        "updated_ids": list(report.updated_ids),
         "rejections": [
             {
                 "row": rejected.row,
@@ -149,17 +151,6 @@ def _row_number(rejected: RejectedRow) -> int:
     return rejected.row
 
 
-def _console() -> Console:
-    """Return a console for standard output.
-
-    Output to a pipe or file gets a wide console, so tables are not cut
-    to 80 columns.
-    """
-    if sys.stdout.isatty():
-        return Console(highlight=False)
-    return Console(width=_PIPE_WIDTH, highlight=False, color_system=None)
-
-
 def _primary_mark(is_primary: bool) -> str:
     return "*" if is_primary else " "
 
@@ -173,26 +164,59 @@ def _links_text(contact: Contact) -> str:
 
 
 def print_contact_table(contacts: Sequence[Contact]) -> None:
-    """Print one line per contact; ``*`` marks primary links."""
+    """Print one line per contact; ``*`` marks primary links.
+
+    A terminal gets a rich table fitted to its width.  A pipe or file gets
+    plain columns that are never cut, which is also much faster for long
+    lists.
+    """
+    rows = [_table_row(contact) for contact in contacts]
+    if sys.stdout.isatty():
+        _print_rich_table(rows)
+    else:
+        _print_plain_table(rows)
+
+
+def _table_row(contact: Contact) -> tuple[str, ...]:
+    phone = contact.primary_phone or contact.primary_mobile
+    return (
+        contact.contact_id,
+        contact.full_name or _NONE,
+        contact.company_name or _NONE,
+        contact.primary_email or _NONE,
+        _NONE if phone is None else phone.raw,
+        _links_text(contact) or _NONE,
+    )
+
+
+def _print_rich_table(rows: Sequence[tuple[str, ...]]) -> None:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    for title in ("ID", "Name", "Company", "E-mail", "Phone", "Links"):
-        table.add_column(title, no_wrap=True)
-    for contact in contacts:
-        phone = contact.primary_phone or contact.primary_mobile
-        table.add_row(
-            *(
-                Text(cell)
-                for cell in (
-                    contact.contact_id,
-                    contact.full_name or _NONE,
-                    contact.company_name or _NONE,
-                    contact.primary_email or _NONE,
-                    _NONE if phone is None else phone.raw,
-                    _links_text(contact) or _NONE,
-                )
-            )
+    # Ids are never cut short on a narrow terminal, because they are what
+    # the other commands take.  Names and links wrap at spaces instead.
+    id_width = max(len(row[0]) for row in rows)
+    for title in _TABLE_HEADERS:
+        table.add_column(
+            title,
+            no_wrap=title == "ID",
+            min_width=id_width if title == "ID" else None,
+            overflow="fold",
         )
-    _console().print(table)
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
+    Console(highlight=False).print(table)
+
+
+def _print_plain_table(rows: Sequence[tuple[str, ...]]) -> None:
+    # Widths count terminal cells, so Chinese or Japanese names, which
+    # take two cells per character, still line up.
+    lines = [_TABLE_HEADERS, *rows]
+    widths = [max(cell_len(line[i]) for line in lines) for i in range(6)]
+    for line in lines:
+        padded = (
+            cell + " " * (width - cell_len(cell))
+            for cell, width in zip(line, widths, strict=True)
+        )
+        click.echo("  ".join(padded).rstrip())
 
 
 def _fields(rows: Iterable[tuple[str, str]]) -> None:
@@ -221,16 +245,19 @@ def print_contact(contact: Contact) -> None:
             ("unsubscribed", "yes" if contact.unsubscribed else "no"),
         ]
     )
+
     click.echo("E-mail addresses (* primary)")
     for email in contact.emails:
         click.echo(f"  {_primary_mark(email.is_primary)} {email.address}")
     if not contact.emails:
         click.echo(f"    {_NONE}")
+
     click.echo("Phone numbers (* primary phone, + primary mobile)")
     for phone in contact.phones:
         click.echo("  " + _phone_line(phone))
     if not contact.phones:
         click.echo(f"    {_NONE}")
+
     click.echo("Links (* primary contact of the party)")
     for link in contact.links:
         roles = ", ".join(sorted(link.roles))
@@ -289,12 +316,17 @@ def print_resolution(resolution: Resolution, names: dict[str, str]) -> None:
 
 def print_report(path: str, report: ImportReport) -> None:
     """Print the counts and every rejected row of one imported file."""
-    verb = "would store" if report.dry_run else "stored"
+    verb = "would be stored" if report.dry_run else "stored"
     click.echo(
         f"{path}: {report.rows_read} rows read, {report.stored} {verb}, "
         f"{len(report.rejected)} rejected"
         + (" (dry run, nothing written)" if report.dry_run else "")
     )
+    if report.updated_ids:
+        click.echo(
+            f"  {len(report.updated_ids)} of the stored rows updated "
+            "existing contacts"
+        )
     for rejected in sorted(report.rejected, key=_row_number):
         for problem in rejected.problems:
             where = (

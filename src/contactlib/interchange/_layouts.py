@@ -51,6 +51,7 @@ MAPPING_FIELDS = (
     "full_name",
     "gender",
     "ignore",
+    "is_billing_contact",
     "is_primary_contact",
     "last_name",
     "middle_name",
@@ -250,6 +251,7 @@ _PARTY_SPECS = {
     **_specs("party_name", "Party Name", "Party", "Link Name"),
     **_specs("party_title", "Party Title", "Link Title"),
     **_specs("is_primary_contact", "Is Primary Contact", "Primary Contact"),
+    **_specs("is_billing_contact", "Is Billing Contact", "Billing Contact"),
     **_specs("roles", "Roles", "Contact Roles"),
 }
 
@@ -308,6 +310,7 @@ _ERPNEXT = {
     **_specs("department", "Department", "department"),
     **_specs("unsubscribed", "Unsubscribed", "unsubscribed"),
     **_specs("is_primary_contact", "Is Primary Contact", "is_primary_contact"),
+    **_specs("is_billing_contact", "Is Billing Contact", "is_billing_contact"),
 }
 ERPNEXT_TABLES = {
     "emailids": "email_ids",
@@ -449,8 +452,18 @@ def classify(
     return columns
 
 
+LINK_PREFIX = "link:"
+"""Prefix of a mapping target naming a party type, as in ``link:Lead``."""
+
+
 def mapping_spec(field: str) -> Spec:
-    """Return the meaning of a column that a user mapping sends to *field*."""
+    """Return the meaning of a column that a user mapping sends to *field*.
+
+    Besides the names in `MAPPING_FIELDS`, *field* may be ``link:TYPE``:
+    the column then holds names of parties of type ``TYPE``.
+    """
+    if field.startswith(LINK_PREFIX):
+        return Spec("party_name", party_type=field[len(LINK_PREFIX) :].strip())
     if field == "mobile":
         return Spec("mobile", is_mobile=True)
     if field == "customer":

@@ -166,15 +166,19 @@ class RecordBuilder:
             draft.party_type = (column.name, value)
         elif target == "party_title" and draft.party_title is None:
             draft.party_title = (column.name, value)
-        elif target == "is_primary_contact":
-            self._primary_contact(draft, column, value)
+        elif target in {"is_primary_contact", "is_billing_contact"}:
+            self._contact_flag(draft, column, value)
         elif target == "roles":
             draft.roles |= set(value.replace(";", ",").split(","))
         elif target != "ignore":
             draft.unmodelled.append((column.name, value))
 
     @staticmethod
-    def _primary_contact(draft: Draft, column: Column, value: str) -> None:
+    def _contact_flag(draft: Draft, column: Column, value: str) -> None:
+        """Read "Is Primary Contact" or "Is Billing Contact".
+
+        ERPNext's billing check box becomes the ``billing`` role.
+        """
         flag = parse_flag(value)
         if flag is None:
             draft.problems.append(
@@ -184,8 +188,11 @@ class RecordBuilder:
                     f"{value!r} is not a yes/no value; use 1 or 0",
                 )
             )
-            return
-        draft.primary_contact = (column.name, value, flag)
+        elif column.spec.target == "is_billing_contact":
+            if flag:
+                draft.roles |= {"billing"}
+        else:
+            draft.primary_contact = (column.name, value, flag)
 
     def _slot_values(
         self, draft: Draft, columns: list[Column], cells: Sequence[str]
