@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 from typing import TYPE_CHECKING, TypeVar
 
 import attrs
@@ -11,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from contactlib._log import logger
-from contactlib.adapters._sqlalchemy_errors import translate, translated
+from contactlib.adapters._sqlalchemy_bind import BoundToDatabase
+from contactlib.adapters._sqlalchemy_errors import translate
 from contactlib.adapters._sqlalchemy_rows import contact_rows, load_contacts
 from contactlib.adapters._sqlalchemy_schema import (
     contacts_table,
@@ -45,7 +45,7 @@ _CHILD_TABLES = (emails_table, phones_table, links_table)
 _CHUNK = 400
 
 
-class SqlAlchemyContactRepository(ContactRepository):
+class SqlAlchemyContactRepository(BoundToDatabase, ContactRepository):
     """Contact repository that stores contacts through SQLAlchemy Core.
 
     Give it an `~sqlalchemy.engine.Engine` to let it manage connections:
@@ -83,8 +83,7 @@ class SqlAlchemyContactRepository(ContactRepository):
             raise InvalidValueError(
                 "batch_size", batch_size, "must be at least 1"
             )
-        self._bind = bind
-        self._local = threading.local()
+        super().__init__(bind)
         self.batch_size = batch_size
 
     @contextlib.contextmanager
@@ -101,43 +100,6 @@ class SqlAlchemyContactRepository(ContactRepository):
                 yield
         except sa.exc.IntegrityError as error:
             raise translate(error) from error
-
-    @contextlib.contextmanager
-    def _begin(self, *, savepoint: bool = True) -> Iterator[Connection]:
-        """Open a transaction, or a savepoint inside an open one.
-
-        Reads and writes that cannot fail half-way pass
-        ``savepoint=False``: inside an open transaction they need no
-        savepoint, because they leave nothing to undo.
-        """
-        with translated():
-            connection = getattr(self._local, "connection", None)
-            if connection is None and isinstance(self._bind, Connection):
-                connection = self._bind
-            if connection is None:
-                yield from self._begin_outermost()
-            elif not connection.in_transaction():
-                with connection.begin():
-                    yield connection
-            elif savepoint:
-                with connection.begin_nested():
-                    yield connection
-            else:
-                yield connection
-
-    def _read(self) -> contextlib.AbstractContextManager[Connection]:
-        return self._begin(savepoint=False)
-
-    def _begin_outermost(self) -> Iterator[Connection]:
-        engine = self._bind
-        assert not isinstance(engine, Connection)  # noqa: S101
-        with engine.connect() as connection:
-            self._local.connection = connection
-            try:
-                with connection.begin():
-                    yield connection
-            finally:
-                self._local.connection = None
 
     def find(self, contact_id: str) -> Contact | None:
         """Return the contact with *contact_id*, or ``None``."""
@@ -338,6 +300,15 @@ class SqlAlchemyContactRepository(ContactRepository):
             for contact in found
             if any(phone.e164 == e164 for phone in contact.phones)
         ]
+
+    def find_by_user(self, user_id: str) -> list[Contact]:
+        """Return the contacts linked to the host's user *user_id*."""
+        ids = sa.select(contacts_table.c.contact_id).where(
+            contacts_table.c.user_id == user_id
+        )
+        with self._read() as connection:
+            found = load_contacts(connection, ids)
+        return [contact for contact in found if contact.user_id == user_id]
 
     def __iter__(self) -> Iterator[Contact]:
         """Iterate over all contacts ordered by id, a page at a time.

@@ -11,11 +11,15 @@ look-up:
   ``(party_type, party_name) WHERE is_primary``, which also enforces one
   primary contact per party;
 * contacts by e-mail: the index on the lower-cased address;
-* contacts by phone: the index on the E.164 form.
+* contacts by phone: the index on the E.164 form;
+* contacts of a user account: the index on ``user_id``.
+
+Invitations live in ``contactlib_invitations``, with a unique partial
+index that allows one open (not accepted) invitation per contact.
 
 MariaDB and MySQL have no partial indexes, so `metadata` creates the
-one-primary index only on PostgreSQL and SQLite; the guide shows the
-generated column that gives MySQL the same rule.
+two partial indexes only on PostgreSQL and SQLite; the guide shows the
+generated columns that give MySQL the same rules.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -31,6 +36,7 @@ __all__ = [
     "contacts_table",
     "create_schema",
     "emails_table",
+    "invitations_table",
     "links_table",
     "metadata",
     "phones_table",
@@ -148,6 +154,45 @@ one_primary_per_party = sa.Index(
 # it is created only where partial indexes exist.
 # The stubs accept one dialect name; the code accepts a tuple too.
 one_primary_per_party.ddl_if(
+    dialect=("postgresql", "sqlite")  # type: ignore[arg-type]
+)
+
+
+# Microseconds survive on MySQL only with an explicit precision.
+_TIMESTAMP = sa.DateTime(timezone=True).with_variant(
+    mysql.DATETIME(fsp=6), "mysql", "mariadb"
+)
+
+invitations_table = sa.Table(
+    "contactlib_invitations",
+    metadata,
+    sa.Column("invitation_id", sa.String(_ID), primary_key=True),
+    sa.Column("contact_id", sa.String(_ID), nullable=False),
+    sa.Column("user_id", sa.String(255), nullable=False),
+    sa.Column("email", sa.String(_EMAIL), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", _TIMESTAMP, nullable=False),
+    sa.Column("expires_at", _TIMESTAMP, nullable=False),
+    sa.Column("sent_at", _TIMESTAMP, nullable=True),
+    sa.Column("accepted_at", _TIMESTAMP, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_error", sa.Text, nullable=False),
+    sa.Index("contactlib_invitations_created", "created_at", "invitation_id"),
+)
+"""Invitations to the portal; times are stored in UTC.
+
+.. versionadded:: 0.1.0
+"""
+
+one_open_invitation = sa.Index(
+    "contactlib_invitations_one_open",
+    invitations_table.c.contact_id,
+    unique=True,
+    postgresql_where=invitations_table.c.accepted_at.is_(None),
+    sqlite_where=invitations_table.c.accepted_at.is_(None),
+)
+# As for one_primary_per_party, and the stubs accept one dialect name.
+one_open_invitation.ddl_if(
     dialect=("postgresql", "sqlite")  # type: ignore[arg-type]
 )
 
