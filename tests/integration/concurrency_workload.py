@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 WORKERS = 8
 OPERATIONS = 2000
 CONTACTS_PER_WORKER = 2
-PARTIES = tuple(PartyRef("Customer", f"CUST-{i}") for i in range(6))
+PARTIES = tuple(PartyRef("Customer", f"CUST-{i}") for i in range(12))
 RETRYABLE = (
     TransientConflictError,
     VersionConflictError,
