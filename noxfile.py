@@ -37,8 +37,8 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure import and resolution; write docs/benchmarks.md."""
-    session.install("-e", ".")
+    """Measure import, resolution and storage; write docs/benchmarks*.md."""
+    session.install("-e", ".[postgresql]")
 
     session.run(
         "python",
@@ -50,4 +50,12 @@ def bench(session: nox.Session) -> None:
         "--output",
         "docs/benchmarks.md",
         *session.posargs,
+    )
+    session.run(
+        "python",
+        "benchmarks/bench_postgresql.py",
+        "--rows",
+        "20000",
+        "--output",
+        "docs/benchmarks-postgresql.md",
     )
