@@ -19,6 +19,13 @@ from contactlib._importing import (
     build_from_record,
     import_records,
 )
+from contactlib._lifecycle import (
+    OrphanPolicy,
+    PartyChange,
+    apply_contact_wide_primary,
+    move_link,
+    source_primary_survives,
+)
 from contactlib._model import (
     Contact,
     ContactStatus,
@@ -35,15 +42,31 @@ from contactlib._normalize import (
     normalize_name,
     parse_phone,
 )
+from contactlib._party_types import (
+    ERPNEXT_PARTY_TYPES,
+    PartyType,
+    PartyTypeRegistry,
+)
 from contactlib._resolution import (
     DefaultContact,
     Resolution,
     ResolutionReason,
     resolve_default_contact,
+    resolve_default_contacts,
+    resolve_party_default,
+    resolve_party_defaults,
 )
 from contactlib._services import ContactService
+from contactlib._status import (
+    StatusChange,
+    StatusEvent,
+    apply_status_event,
+    status_after_incoming,
+    status_after_outgoing,
+)
 
 __all__ = [
+    "ERPNEXT_PARTY_TYPES",
     "Contact",
     "ContactService",
     "ContactStatus",
@@ -51,8 +74,12 @@ __all__ = [
     "EmailAddress",
     "ImportReport",
     "Link",
+    "OrphanPolicy",
     "ParsedPhone",
+    "PartyChange",
     "PartyRef",
+    "PartyType",
+    "PartyTypeRegistry",
     "PhoneNumber",
     "RejectedRow",
     "Resolution",
@@ -63,12 +90,23 @@ __all__ = [
     "SourceLink",
     "SourcePhone",
     "SourceRecord",
+    "StatusChange",
+    "StatusEvent",
+    "apply_contact_wide_primary",
+    "apply_status_event",
     "build_contact",
     "build_from_record",
     "email_key",
     "import_records",
+    "move_link",
     "normalize_email",
     "normalize_name",
     "parse_phone",
     "resolve_default_contact",
+    "resolve_default_contacts",
+    "resolve_party_default",
+    "resolve_party_defaults",
+    "source_primary_survives",
+    "status_after_incoming",
+    "status_after_outgoing",
 ]

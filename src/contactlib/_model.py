@@ -76,7 +76,7 @@ class PartyRef:
         return f"{self.party_type} {self.party_name}"
 
 
-def _normalize_roles(roles: Iterable[str]) -> frozenset[str]:
+def normalize_roles(roles: Iterable[str]) -> frozenset[str]:
     if isinstance(roles, str):
         roles = [roles]
     return frozenset(
@@ -105,7 +105,7 @@ class Link:
     title: str = attrs.field(default="", converter=_clean_text)
     is_primary: bool = attrs.field(default=False, converter=bool)
     roles: frozenset[str] = attrs.field(
-        factory=frozenset, converter=_normalize_roles
+        factory=frozenset, converter=normalize_roles
     )
 
     def __attrs_post_init__(self) -> None:
@@ -344,7 +344,7 @@ def _optional_name(value: str | None) -> str:
     return "" if value is None else normalize_name(value)
 
 
-def _to_status(value: ContactStatus | str) -> ContactStatus:
+def to_status(value: ContactStatus | str) -> ContactStatus:
     try:
         return ContactStatus(value)
     except ValueError:
@@ -403,7 +403,7 @@ class Contact:
     company_name: str = attrs.field(default="", converter=_optional_name)
     department: str = attrs.field(default="", converter=_optional_name)
     status: ContactStatus = attrs.field(
-        default=ContactStatus.PASSIVE, converter=_to_status
+        default=ContactStatus.PASSIVE, converter=to_status
     )
     emails: tuple[EmailAddress, ...] = attrs.field(
         factory=tuple, converter=_settle_emails

@@ -6,10 +6,23 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from contactlib import _party_services
 from contactlib._log import logger
-from contactlib._model import Contact, Link, PartyRef, build_contact
+from contactlib._model import (
+    Contact,
+    ContactStatus,
+    Link,
+    PartyRef,
+    build_contact,
+)
 from contactlib._normalize import normalize_email, parse_phone
-from contactlib._resolution import Resolution, resolve_default_contact
+from contactlib._party_types import ERPNEXT_PARTY_TYPES, check_links
+from contactlib._resolution import (
+    Resolution,
+    resolve_party_default,
+    resolve_party_defaults,
+)
+from contactlib._status import StatusChange, StatusEvent, apply_status_event
 from contactlib.exceptions import (
     InvalidLinkError,
     InvalidPhoneError,
@@ -19,6 +32,8 @@ from contactlib.exceptions import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from contactlib._lifecycle import OrphanPolicy, PartyChange
+    from contactlib._party_types import PartyTypeRegistry
     from contactlib.ports import ContactRepository
 
 
@@ -34,6 +49,9 @@ class ContactService:
             a country code, as an ISO 3166 alpha-2 code such as ``"DE"``.
         strict_phones: Reject numbers that are not valid instead of
             keeping them marked unvalidated.
+        party_types: The party types and roles links may use.  The
+            default, `ERPNEXT_PARTY_TYPES`, allows ERPNext's usual types
+            with any role; ``None`` allows every type and role.
 
     .. versionadded:: 0.1.0
     """
@@ -44,11 +62,13 @@ class ContactService:
         *,
         default_region: str | None = None,
         strict_phones: bool = False,
+        party_types: PartyTypeRegistry | None = ERPNEXT_PARTY_TYPES,
     ) -> None:
         """Bind the service to *repository*."""
         self.repository = repository
         self.default_region = default_region
         self.strict_phones = strict_phones
+        self.party_types = party_types
 
     def create(self, **fields: Any) -> Contact:  # noqa: ANN401
         """Store a new contact made from *fields*.
@@ -59,12 +79,15 @@ class ContactService:
         Raises:
             InvalidContactError: Every invalid field, at once.
             DuplicateContactError: The given ``contact_id`` is taken.
+            InvalidLinkError: A link has a party type or role that
+                `party_types` does not allow.
             PrimaryContactConflictError: A link is marked primary for a
                 party that has another primary contact.
         """
         contact = build_contact(
             region=self.default_region, strict=self.strict_phones, **fields
         )
+        check_links(contact.links, self.party_types)
         stored = self.repository.add(contact)
         logger.debug("created contact %s", stored.contact_id)
         return stored
@@ -88,6 +111,8 @@ class ContactService:
         Raises:
             ContactNotFoundError: No contact has *contact_id*.
             InvalidContactError: Every invalid field, at once.
+            InvalidLinkError: A new or changed link has a party type or
+                role that `party_types` does not allow.
             VersionConflictError: The stored version is not
                 *expected_version*.
         """
@@ -106,6 +131,10 @@ class ContactService:
                 region=self.default_region,
                 strict=self.strict_phones,
                 **fields,
+            )
+            check_links(
+                (k for k in contact.links if k not in current.links),
+                self.party_types,
             )
             stored = self.repository.save(
                 contact,
@@ -148,17 +177,18 @@ class ContactService:
 
         Raises:
             ContactNotFoundError: No contact has *contact_id*.
+            InvalidLinkError: `party_types` does not allow the party type
+                or a role.
         """
+        link = Link(
+            party.party_type,
+            party.party_name,
+            title=title,
+            roles=frozenset(roles),
+        )
+        check_links([link], self.party_types)
         with self.repository.transaction():
-            contact = self.repository.get(contact_id)
-            contact = contact.with_link(
-                Link(
-                    party.party_type,
-                    party.party_name,
-                    title=title,
-                    roles=frozenset(roles),
-                )
-            )
+            contact = self.repository.get(contact_id).with_link(link)
             if primary:
                 self._demote_primary(party, keep=contact_id)
                 contact = contact.with_primary_mark(party, primary=True)
@@ -229,21 +259,158 @@ class ContactService:
     ) -> Resolution:
         """Return the default contact of *party*, as a sales order needs.
 
-        See `resolve_default_contact` for the rules.
+        See `resolve_default_contact` for the rules and
+        `resolve_party_default` for the one repository call it makes.
         """
-        return resolve_default_contact(
-            party, self.repository.find_by_party(party), role
-        )
+        return resolve_party_default(self.repository, party, role)
 
     def resolve_defaults(
         self, parties: Iterable[PartyRef], role: str | None = None
     ) -> dict[PartyRef, Resolution]:
-        """Resolve the default contact of many parties in one look-up."""
-        found = self.repository.find_by_parties(parties)
-        return {
-            party: resolve_default_contact(party, contacts, role)
-            for party, contacts in found.items()
-        }
+        """Resolve the default contact of many parties in one look-up.
+
+        Makes one call of `ContactRepository.find_by_parties`, whatever
+        the number of parties; see `resolve_party_defaults`.
+
+        Returns:
+            One resolution per distinct party, in the order first given.
+        """
+        return resolve_party_defaults(self.repository, parties, role)
+
+    def rename_party(self, party: PartyRef, new_name: str) -> PartyChange:
+        """Rename a party; every link to it follows in one transaction.
+
+        Links keep their titles, roles and primary marks.
+
+        Raises:
+            PartyExistsError: Contacts are linked to a party of the new
+                name already; use `merge_parties` instead.
+
+        .. versionadded:: 0.1.0
+        """
+        return _party_services.rename_party(self.repository, party, new_name)
+
+    def merge_parties(self, source: PartyRef, target: PartyRef) -> PartyChange:
+        """Merge *source* into *target* in one transaction.
+
+        Every link to *source* moves to *target*; a contact linked to
+        both keeps one link, with the roles of both.  The target's primary
+        contact stays primary; if the target has none, the source's
+        primary contact becomes the target's.
+
+        Raises:
+            InvalidLinkError: The parties are the same, or `party_types`
+                does not allow the target's type or a moved role.
+
+        .. versionadded:: 0.1.0
+        """
+        return _party_services.merge_parties(
+            self.repository, source, target, self.party_types
+        )
+
+    def delete_party(
+        self, party: PartyRef, *, orphans: OrphanPolicy | str
+    ) -> PartyChange:
+        """Remove every link to a deleted party, in one transaction.
+
+        Args:
+            party: The party the host deleted.
+            orphans: What happens to contacts linked only to *party*:
+                `OrphanPolicy.DELETE` deletes them, `OrphanPolicy.KEEP`
+                keeps them standalone.  Contacts linked elsewhere too lose
+                only the link to *party*.
+
+        Raises:
+            InvalidValueError: *orphans* names no policy.
+
+        .. versionadded:: 0.1.0
+        """
+        return _party_services.delete_party(self.repository, party, orphans)
+
+    def record_outgoing(self, contact_id: str) -> StatusChange:
+        """Record that a message was sent to a contact.
+
+        A passive contact becomes open; see `status_after_outgoing`.
+
+        Raises:
+            ContactNotFoundError: No contact has *contact_id*.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._record(contact_id, StatusEvent.OUTGOING)
+
+    def record_incoming(
+        self, *, email: str | None = None, phone: str | None = None
+    ) -> list[StatusChange]:
+        """Record a message from the person with this address or number.
+
+        Give exactly one of *email* (compared ignoring letter case) and
+        *phone* (in any formatting, parsed with the default region).
+        Every contact with that address or number becomes replied; none
+        is an empty list, not an error, because mail from strangers is
+        normal.
+
+        Raises:
+            InvalidValueError: Neither or both of *email* and *phone* are
+                given.
+            InvalidEmailError: *email* is not a valid address.
+            InvalidPhoneError: *phone* cannot be parsed.
+
+        .. versionadded:: 0.1.0
+        """
+        if (email is None) == (phone is None):
+            raise InvalidValueError(
+                "sender",
+                None,
+                "give either the e-mail address or the phone number of the "
+                "sender, not both or neither",
+            )
+        with self.repository.transaction():
+            found = (
+                self.find_by_email(email)
+                if email is not None
+                else self.find_by_phone(str(phone))
+            )
+            return [
+                self._record(contact.contact_id, StatusEvent.INCOMING)
+                for contact in found
+            ]
+
+    def set_status(
+        self, contact_id: str, status: ContactStatus | str
+    ) -> StatusChange:
+        """Set a contact's status by hand.
+
+        Raises:
+            ContactNotFoundError: No contact has *contact_id*.
+            InvalidValueError: *status* is not a status.
+
+        .. versionadded:: 0.1.0
+        """
+        return self._record(contact_id, StatusEvent.MANUAL, status)
+
+    def _record(
+        self,
+        contact_id: str,
+        event: StatusEvent,
+        status: ContactStatus | str | None = None,
+    ) -> StatusChange:
+        with self.repository.transaction():
+            contact = self.repository.get(contact_id)
+            changed = apply_status_event(contact, event, status)
+            stored = (
+                contact
+                if changed == contact
+                else self.repository.save(changed)
+            )
+        logger.debug(
+            "contact %s: %s event, status %s -> %s",
+            contact_id,
+            event,
+            contact.status,
+            stored.status,
+        )
+        return StatusChange(stored, contact.status, event)
 
     def find_by_email(self, text: str) -> list[Contact]:
         """Return the contacts with this address, ignoring letter case.

@@ -16,7 +16,8 @@ from the builtin it resembles, so ``except ValueError`` and
     ├── ConflictError
     │   ├── VersionConflictError
     │   ├── DuplicateContactError
-    │   └── PrimaryContactConflictError
+    │   ├── PrimaryContactConflictError
+    │   └── PartyExistsError
     ├── ImportFileError (ValueError)
     └── StorageError
 
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidPhoneError",
     "InvalidValueError",
     "NotFoundError",
+    "PartyExistsError",
     "PrimaryContactConflictError",
     "StorageError",
     "VersionConflictError",
@@ -225,6 +227,26 @@ class PrimaryContactConflictError(ConflictError):
         self.party_name = party_name
         self.contact_id = contact_id
         self.current_primary_id = current_primary_id
+
+
+class PartyExistsError(ConflictError):
+    """A party cannot be renamed because the new name is in use.
+
+    Contacts are already linked to a party of that name; merge the two
+    parties instead.
+
+    Attributes:
+        party_type: Type of the party, such as ``"Customer"``.
+        party_name: The new name, which is in use.
+    """
+
+    def __init__(self, party_type: str, party_name: str) -> None:
+        super().__init__(
+            f"{party_type} {party_name!r} already has linked contacts, so "
+            "no party can be renamed to it; merge the two parties instead"
+        )
+        self.party_type = party_type
+        self.party_name = party_name
 
 
 class ImportFileError(ContactlibError, ValueError):
