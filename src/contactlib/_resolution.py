@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class ResolutionReason(enum.StrEnum):
-    """How a default contact was chosen, or why none was.
+    """Rule that chose a default contact, or the reason none was chosen.
 
     .. versionadded:: 0.1.0
     """
@@ -38,7 +38,7 @@ class ResolutionReason(enum.StrEnum):
 
 @attrs.frozen
 class DefaultContact:
-    """What transaction code copies from the default contact.
+    """Fields of the default contact that transaction code copies.
 
     These are the fields a sales order or invoice takes over from its
     contact.
@@ -113,10 +113,16 @@ def resolve_default_contact(
 ) -> Resolution:
     """Choose the default contact of *party* among *contacts*.
 
-    The rules, in order: the primary contact that has *role*; else the
-    only contact with *role*; else the primary contact; else the only
-    linked contact; else none.  Contacts not linked to *party* are
-    ignored, and the answer never depends on the order of *contacts*.
+    The rules apply in this order:
+
+    1. the primary contact that has *role*,
+    2. the only contact with *role*,
+    3. the primary contact,
+    4. the only linked contact,
+    5. none, with the reason.
+
+    Contacts not linked to *party* are ignored, and the result never
+    depends on the order of *contacts*.
 
     Args:
         party: The party, such as the customer of a sales order.
@@ -138,18 +144,18 @@ def resolve_default_contact(
         key=lambda pair: pair[0].contact_id,
     )
     candidates = tuple(contact.contact_id for contact, _ in linked)
-    wanted = None if role is None else role.strip().lower() or None
-    choice = _choose(linked, wanted)
+    requested = None if role is None else role.strip().lower() or None
+    choice = _choose(linked, requested)
     if choice is None:
         reason = (
             ResolutionReason.SEVERAL_CANDIDATES
             if linked
             else ResolutionReason.NO_CONTACTS
         )
-        return Resolution(party, wanted, reason, None, candidates)
+        return Resolution(party, requested, reason, None, candidates)
     contact, reason = choice
     return Resolution(
-        party, wanted, reason, DefaultContact.of(contact), candidates
+        party, requested, reason, DefaultContact.of(contact), candidates
     )
 
 

@@ -95,6 +95,7 @@ class ContactService:
     def update(
         self,
         contact_id: str,
+        /,
         *,
         expected_version: int | None = None,
         **changes: Any,  # noqa: ANN401

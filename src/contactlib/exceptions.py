@@ -84,7 +84,7 @@ class InvalidPhoneError(InvalidValueError):
 
 
 class InvalidNameError(InvalidValueError):
-    """A name is missing or holds characters that no name may hold."""
+    """A name is missing or contains characters that no name may contain."""
 
 
 class InvalidLinkError(InvalidValueError):
@@ -94,7 +94,7 @@ class InvalidLinkError(InvalidValueError):
 class InvalidContactError(ExceptionGroup[InvalidValueError], ContactlibError):
     """Every invalid field of one contact, reported together.
 
-    The group holds one `InvalidValueError` for each problem.  Use
+    The group contains one `InvalidValueError` for each problem.  Use
     `problems` for a flat list of ``(field, reason)`` pairs, for example to
     fill a row of an import report.
     """

@@ -206,6 +206,6 @@ class Mailer(abc.ABC):
         """Send one message.
 
         Raises:
-            ContactlibError: A subclass that tells why sending failed; the
+            ContactlibError: A subclass that states why sending failed; the
                 caller may retry later.
         """

@@ -1,7 +1,7 @@
 """In-memory contact repository: the reference adapter, for tests and demos.
 
 It keeps the same indexes as the SQL adapters (by party, by primary, by
-e-mail key and by E.164) so that its answers and its complexity match
+e-mail key and by E.164) so that its results and its complexity match
 theirs.  It is safe to share between threads: one re-entrant lock guards
 every call, and a transaction holds the lock until it ends.
 """
