@@ -43,7 +43,6 @@ from contactlib._normalize import (
     parse_phone,
 )
 from contactlib._party_types import (
-    ERPNEXT_PARTY_TYPES,
     PartyType,
     PartyTypeRegistry,
 )
@@ -66,7 +65,6 @@ from contactlib._status import (
 )
 
 __all__ = [
-    "ERPNEXT_PARTY_TYPES",
     "Contact",
     "ContactService",
     "ContactStatus",

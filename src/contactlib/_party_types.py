@@ -97,6 +97,18 @@ class PartyTypeRegistry:
         """Return the number of registered types."""
         return len(self._types)
 
+    @classmethod
+    def erpnext(cls) -> PartyTypeRegistry:
+        """Return the registry of the party types ERPNext uses.
+
+        It allows Bank, Company, Customer, Employee, Lead, Prospect, Sales
+        Partner, Shareholder, Supplier and User, with any role.
+        Customers' and suppliers' contacts may use the portal, as in
+        ERPNext, which gives invited contacts of those two types their
+        portal roles.  This is the default registry of `ContactService`.
+        """
+        return ERPNEXT_PARTY_TYPES
+
     @property
     def portal_types(self) -> frozenset[str]:
         """Names of the types whose contacts may use the portal."""
@@ -159,14 +171,7 @@ ERPNEXT_PARTY_TYPES = PartyTypeRegistry(
         PartyType("User"),
     ]
 )
-"""The party types ERPNext links contacts to, with any role.
-
-Customers' and suppliers' contacts may use the portal, as in ERPNext,
-where those two are the roles given to invited contacts.  This is the
-default registry of `ContactService`.
-
-.. versionadded:: 0.1.0
-"""
+"""The registry `PartyTypeRegistry.erpnext` returns."""
 
 
 def check_links(

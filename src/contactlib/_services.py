@@ -50,7 +50,7 @@ class ContactService:
         strict_phones: Reject numbers that are not valid instead of
             keeping them marked unvalidated.
         party_types: The party types and roles links may use.  The
-            default, `ERPNEXT_PARTY_TYPES`, allows ERPNext's usual types
+            default, `PartyTypeRegistry.erpnext`, allows ERPNext's usual types
             with any role; ``None`` allows every type and role.
 
     .. versionadded:: 0.1.0
