@@ -50,7 +50,7 @@ class PartyChange:
 
 
 def apply_contact_wide_primary(
-    contact: Contact, is_primary_contact: bool
+    contact: Contact, *, is_primary_contact: bool
 ) -> Contact:
     """Apply a contact-wide "is primary contact" flag to every link.
 
