@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +30,19 @@ def corpus() -> Path:
     if not path.is_dir():
         pytest.fail(f"CONTACTLIB_CORPUS={folder!r} is not a folder")
     return path
+
+
+ADAPTERS = ["memory"]
+"""Names of the repository adapters every adapter test runs against."""
+
+
+def repository_factory(adapter: str, folder: Path) -> Callable[[], Any]:
+    """Return a function that makes a new, empty repository of *adapter*.
+
+    Adapters that store files put them in *folder*, one file per call.
+    """
+    from contactlib.testing import MemoryContactRepository  # noqa: PLC0415
+
+    makers = {"memory": MemoryContactRepository}
+    del folder
+    return makers[adapter]
