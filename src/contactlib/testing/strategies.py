@@ -33,6 +33,7 @@ __all__ = [
     "parties",
     "party_refs",
     "phone_numbers",
+    "valid_phone_numbers",
 ]
 
 PARTY_TYPES = ("Customer", "Supplier", "Lead", "Shareholder", "Sales Partner")
@@ -113,6 +114,11 @@ _PHONES = tuple(
 
 phone_numbers: st.SearchStrategy[PhoneNumber] = st.sampled_from(_PHONES)
 """Phone numbers parsed from text in realistic national formats."""
+
+valid_phone_numbers: st.SearchStrategy[PhoneNumber] = st.sampled_from(
+    tuple(phone for phone in _PHONES if phone.validated)
+)
+"""Phone numbers from `phone_numbers` that are valid for their country."""
 
 
 parties: st.SearchStrategy[PartyRef] = st.builds(
