@@ -33,3 +33,21 @@ def typecheck(session: nox.Session) -> None:
     session.install("-e", ".[tests]", "mypy")
 
     session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Measure import and resolution; write docs/benchmarks.md."""
+    session.install("-e", ".")
+
+    session.run(
+        "python",
+        "benchmarks/bench.py",
+        "--rows",
+        "20000",
+        "--parties",
+        "2000",
+        "--output",
+        "docs/benchmarks.md",
+        *session.posargs,
+    )

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from contactlib.adapters.sqlite import SqliteContactRepository
+from contactlib.testing import MemoryContactRepository
+
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
+
+    from contactlib.ports import ContactRepository
 
 
 @pytest.fixture(scope="session")
@@ -32,17 +37,33 @@ def corpus() -> Path:
     return path
 
 
-ADAPTERS = ["memory"]
-"""Names of the repository adapters every adapter test runs against."""
+def make_memory_repository(
+    request: pytest.FixtureRequest,  # noqa: ARG001
+) -> ContactRepository:
+    """Return an empty in-memory repository."""
+    return MemoryContactRepository()
 
 
-def repository_factory(adapter: str, folder: Path) -> Callable[[], Any]:
-    """Return a function that makes a new, empty repository of *adapter*.
+def make_sqlite_repository(
+    request: pytest.FixtureRequest,
+) -> ContactRepository:
+    """Return an empty SQLite repository in a new file."""
+    tmp_path: Path = request.getfixturevalue("tmp_path")
+    return SqliteContactRepository(tmp_path / "contacts.sqlite3")
 
-    Adapters that store files put them in *folder*, one file per call.
-    """
-    from contactlib.testing import MemoryContactRepository  # noqa: PLC0415
 
-    makers = {"memory": MemoryContactRepository}
-    del folder
-    return makers[adapter]
+# Every adapter that the `repository` fixture runs tests against, by
+# name.  A factory may skip the test (for example when its database
+# server is not running) with `pytest.skip`.
+ADAPTERS: dict[str, Callable[[pytest.FixtureRequest], ContactRepository]] = {
+    "memory": make_memory_repository,
+    "sqlite": make_sqlite_repository,
+}
+
+
+@pytest.fixture(params=list(ADAPTERS))
+def repository(request: pytest.FixtureRequest) -> Iterator[ContactRepository]:
+    """An empty repository of each adapter in `ADAPTERS`, closed after."""
+    repository = ADAPTERS[request.param](request)
+    yield repository
+    repository.close()

@@ -90,6 +90,22 @@ class SourceLink:
 
 
 @attrs.frozen
+class RowProblem:
+    """One reason a row was rejected.
+
+    Attributes:
+        column: The column that holds the bad value, or ``""`` when the
+            problem concerns the whole row.
+        value: The offending value as read.
+        reason: What is wrong and what to do.
+    """
+
+    column: str
+    value: str
+    reason: str
+
+
+@attrs.frozen
 class SourceRecord:
     """One contact as read from a file, before validation.
 
@@ -104,6 +120,9 @@ class SourceRecord:
         links: Links to parties.
         unmodelled: ``(column, value)`` of non-empty cells that
             contactlib has no field for; reported as warnings.
+        problems: Problems the reader found in the row itself, such as
+            more cells than the header has; a record with problems is
+            rejected.
     """
 
     row: int
@@ -113,22 +132,7 @@ class SourceRecord:
     phones: tuple[SourcePhone, ...] = ()
     links: tuple[SourceLink, ...] = ()
     unmodelled: tuple[tuple[str, str], ...] = ()
-
-
-@attrs.frozen
-class RowProblem:
-    """One reason a row was rejected.
-
-    Attributes:
-        column: The column that holds the bad value, or ``""`` when the
-            problem concerns the whole row.
-        value: The offending value as read.
-        reason: What is wrong and what to do.
-    """
-
-    column: str
-    value: str
-    reason: str
+    problems: tuple[RowProblem, ...] = ()
 
 
 @attrs.frozen
@@ -215,6 +219,36 @@ def _text(value: object) -> str:
     return str(value)
 
 
+_TRUE_TEXTS = frozenset({"1", "true", "yes", "y", "x"})
+_FALSE_TEXTS = frozenset({"", "0", "false", "no", "n"})
+
+
+def _parse_flag(text: str) -> bool:
+    """Read a yes/no cell such as ``"1"``, ``"0"``, ``"Yes"`` or ``""``."""
+    folded = text.strip().casefold()
+    if folded in _TRUE_TEXTS:
+        return True
+    if folded in _FALSE_TEXTS:
+        return False
+    raise InvalidValueError(
+        "unsubscribed", text, f"{text!r} is not a yes/no value; use 1 or 0"
+    )
+
+
+def _parse_flags(
+    fields: dict[str, object], errors: list[InvalidValueError]
+) -> None:
+    """Turn the text of yes/no fields into booleans, in place."""
+    text = fields.get("unsubscribed")
+    if not isinstance(text, str):
+        return
+    try:
+        fields["unsubscribed"] = _parse_flag(text)
+    except InvalidValueError as error:
+        errors.append(error)
+        del fields["unsubscribed"]
+
+
 def build_from_record(
     record: SourceRecord,
     *,
@@ -269,6 +303,7 @@ def build_from_record(
     fields: dict[str, object] = dict(record.fields)
     if not fields.get("contact_id"):
         fields.pop("contact_id", None)
+    _parse_flags(fields, errors)
     try:
         contact = build_contact(
             emails=emails, phones=phones, links=links, **fields
@@ -283,13 +318,16 @@ def build_from_record(
 def _reject(record: SourceRecord, group: InvalidContactError) -> RejectedRow:
     return RejectedRow(
         record.row,
-        tuple(
-            RowProblem(
-                _problem_column(record, error.field),
-                _text(error.value),
-                error.reason,
-            )
-            for error in group.exceptions
+        (
+            *record.problems,
+            *(
+                RowProblem(
+                    _problem_column(record, error.field),
+                    _text(error.value),
+                    error.reason,
+                )
+                for error in group.exceptions
+            ),
         ),
     )
 
@@ -378,6 +416,9 @@ def _run(  # noqa: PLR0917
             contact = build_from_record(record, region=region, strict=strict)
         except InvalidContactError as group:
             report.rejected.append(_reject(record, group))
+            continue
+        if record.problems:
+            report.rejected.append(RejectedRow(record.row, record.problems))
             continue
         batch.append((record, contact))
         if len(batch) >= batch_size:

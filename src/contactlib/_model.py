@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import enum
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -518,6 +519,31 @@ class Contact:
                 for k in self.links
             ),
         )
+
+
+def with_version(contact: Contact, version: int) -> Contact:
+    """Return a copy of *contact* with another version number.
+
+    Storage adapters call this on every write.  Unlike `attrs.evolve`, it
+    does not run the converters again, which are the costly part of
+    making a contact and cannot change a contact that passed them.
+    """
+    copied = copy.copy(contact)
+    object.__setattr__(copied, "version", version)
+    return copied
+
+
+def restore_email(address: str, is_primary: bool) -> EmailAddress:
+    """Make an `EmailAddress` from an address in stored, normalized form.
+
+    Storage adapters call this when they load contacts.  It skips
+    email-validator, which is the costly step of making a contact, so it
+    must only get addresses that an `EmailAddress` had normalized before.
+    """
+    email = object.__new__(EmailAddress)
+    object.__setattr__(email, "address", address)
+    object.__setattr__(email, "is_primary", is_primary)
+    return email
 
 
 def build_contact(**fields: Any) -> Contact:  # noqa: ANN401

@@ -265,16 +265,25 @@ def normalize_name(text: str, field: str = "name") -> str:
 
     .. versionadded:: 0.1.0
     """
+    return _normalize_name(text, field)
+
+
+# Categories Cc (C0 and C1 controls) and Cs (surrogates).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _normalize_name(text: str, field: str) -> str:
     name = unicodedata.normalize("NFC", text)
     name = _WHITESPACE.sub(" ", name).strip()
-    for position, character in enumerate(name):
-        if unicodedata.category(character) in {"Cc", "Cs"}:
-            raise InvalidNameError(
-                field,
-                text,
-                f"contains control character U+{ord(character):04X} at "
-                f"position {position}; remove it",
-            )
+    control = _CONTROL.search(name)
+    if control is not None:
+        raise InvalidNameError(
+            field,
+            text,
+            f"contains control character U+{ord(control.group()):04X} at "
+            f"position {control.start()}; remove it",
+        )
     if len(name) > _MAX_NAME_LENGTH:
         raise InvalidNameError(
             field,

@@ -253,8 +253,10 @@ class ImportFileError(ContactlibError, ValueError):
     """An import file cannot be read at all.
 
     Row-level problems never raise this: they go into the import report.
-    This is raised for a file that is empty, binary, truncated in its
-    encoding, or has a header that matches no known layout.
+    This is raised for a file that is missing, empty, binary, truncated
+    in its encoding, or has a header that matches no known layout, and
+    for import options that do not fit the file, such as a mapping for a
+    column the file does not have.
 
     Attributes:
         path: The file, as given, or ``"<stream>"``.

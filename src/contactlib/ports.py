@@ -2,9 +2,9 @@
 
 contactlib's services talk to storage only through `ContactRepository` and
 to mail only through `Mailer`.  The library ships adapters for both
-(`contactlib.adapters.memory`, `contactlib.adapters.sqlite`); a host with
+(`contactlib.adapters.memory`, `contactlib.adapters.sqlite`).  A host with
 its own database implements these classes and checks its adapter with the
-contract suite in `contactlib.testing`.
+contract suite, `contactlib.testing.contract.ContactRepositoryContract`.
 
 Naming rule for every port: ``get_*`` raises `NotFoundError` when nothing
 matches, ``find_*`` returns ``None`` or an empty list.
@@ -13,13 +13,14 @@ matches, ``find_*`` returns ``None`` or an empty list.
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 import attrs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
     from contextlib import AbstractContextManager
+    from types import TracebackType
 
     from contactlib._model import Contact, PartyRef
 
@@ -172,6 +173,19 @@ class ContactRepository(abc.ABC):
 
     def close(self) -> None:  # noqa: B027
         """Release connections or files; the default does nothing."""
+
+    def __enter__(self) -> Self:
+        """Return the repository, which `close` releases at block end."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the repository."""
+        self.close()
 
 
 @attrs.frozen
