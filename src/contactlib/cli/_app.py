@@ -24,6 +24,14 @@ from contactlib.cli._commands import (
     unlink,
 )
 from contactlib.cli._import import import_files
+from contactlib.cli._policy_commands import (
+    delete_party,
+    merge_parties,
+    record_reply,
+    record_sent,
+    rename_party,
+    set_status,
+)
 
 
 @click.group(cls=ContactlibGroup)
@@ -74,5 +82,11 @@ for _command in (
     link,
     unlink,
     set_primary,
+    rename_party,
+    merge_parties,
+    delete_party,
+    record_sent,
+    record_reply,
+    set_status,
 ):
     cli.add_command(_command)
