@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class OrphanPolicy(enum.StrEnum):
-    """What deleting a party does to contacts linked only to it.
+    """Choice for the contacts linked only to a deleted party.
 
     Contacts also linked to other parties always keep those links and
     lose only the link to the deleted party.
@@ -36,7 +36,7 @@ class OrphanPolicy(enum.StrEnum):
 
 @attrs.frozen
 class PartyChange:
-    """What renaming, merging or deleting a party did to its contacts.
+    """Contacts changed by renaming, merging or deleting a party.
 
     Attributes:
         updated: Ids of the contacts whose links changed, sorted.

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def rename_party(
     repository: ContactRepository, party: PartyRef, new_name: str
 ) -> PartyChange:
-    """Give *party* a new name; every link to it follows.
+    """Give *party* a new name, and move every link to it along.
 
     Raises:
         PartyExistsError: Contacts are linked to a party of the new name
@@ -59,8 +59,8 @@ def merge_parties(
     """Move every link from *source* to *target*.
 
     Links to both parties merge into one.  The target's primary contact
-    stays primary; if the target has none, the source's primary contact
-    becomes the target's.
+    stays primary.  Only when the target has none does the source's
+    primary contact become the target's.
 
     Raises:
         InvalidLinkError: *source* and *target* are the same party, or a
@@ -113,9 +113,9 @@ def delete_party(
 ) -> PartyChange:
     """Remove every link to *party*.
 
-    Contacts linked only to *party* are deleted or kept standalone, as
-    *orphans* says; contacts linked to other parties too lose only this
-    link.
+    *orphans* selects whether contacts linked only to *party* are
+    deleted or kept standalone.  Contacts linked to other parties too
+    lose only this link.
 
     Raises:
         InvalidValueError: *orphans* names no policy.

@@ -279,7 +279,7 @@ class ContactService:
         return resolve_party_defaults(self.repository, parties, role)
 
     def rename_party(self, party: PartyRef, new_name: str) -> PartyChange:
-        """Rename a party; every link to it follows in one transaction.
+        """Rename a party, moving every link in one transaction.
 
         Links keep their titles, roles and primary marks.
 
@@ -294,10 +294,10 @@ class ContactService:
     def merge_parties(self, source: PartyRef, target: PartyRef) -> PartyChange:
         """Merge *source* into *target* in one transaction.
 
-        Every link to *source* moves to *target*; a contact linked to
+        Every link to *source* moves to *target*, and a contact linked to
         both keeps one link, with the roles of both.  The target's primary
-        contact stays primary; if the target has none, the source's
-        primary contact becomes the target's.
+        contact stays primary.  Only when the target has none does the
+        source's primary contact become the target's.
 
         Raises:
             InvalidLinkError: The parties are the same, or `party_types`

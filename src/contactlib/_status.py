@@ -11,7 +11,7 @@ from contactlib.exceptions import InvalidValueError
 
 
 class StatusEvent(enum.StrEnum):
-    """What caused a status change.
+    """Cause of a status change.
 
     .. versionadded:: 0.1.0
     """
@@ -29,7 +29,7 @@ class StatusEvent(enum.StrEnum):
 def status_after_outgoing(status: ContactStatus) -> ContactStatus:
     """Return the status after a message is sent to the contact.
 
-    A passive contact becomes open; open and replied contacts keep their
+    A passive contact becomes open.  Open and replied contacts keep their
     status, so a reply already received is not forgotten.
 
     .. versionadded:: 0.1.0
@@ -53,7 +53,7 @@ def status_after_incoming(status: ContactStatus) -> ContactStatus:
 
 @attrs.frozen
 class StatusChange:
-    """The record of one status transition, made or not.
+    """Record of one status event, whether it changed the status or not.
 
     Services return it so the host can keep an audit trail.
 

@@ -45,10 +45,10 @@ def _count(number: int, noun: str) -> str:
 def rename_party(
     ctx: click.Context, party_type: str, party_name: str, new_name: str
 ) -> None:
-    """Rename a party; every link to it follows in one transaction.
+    """Rename a party, moving every link in one transaction.
 
-    Fails when contacts are linked to a party called NEW_NAME already;
-    use merge-parties for that.
+    Fails when contacts are linked to a party called NEW_NAME already.
+    Use merge-parties for that.
     """
     settings = settings_of(ctx)
     party = PartyRef(party_type, party_name)
@@ -83,10 +83,10 @@ def merge_parties(
 ) -> None:
     """Merge party SOURCE_NAME into TARGET_NAME in one transaction.
 
-    Every link to the source moves to the target; a contact linked to
+    Every link to the source moves to the target, and a contact linked to
     both keeps one link with the roles of both.  The target's primary
-    contact stays primary; if the target has none, the source's primary
-    contact becomes the target's.
+    contact stays primary.  Only when the target has none does the
+    source's primary contact become the target's.
     """
     settings = settings_of(ctx)
     source = PartyRef(party_type, source_name)
@@ -188,8 +188,8 @@ def record_reply(
 ) -> None:
     """Record a message from a person: their contacts become Replied.
 
-    Every contact with the address or number is changed; none is not an
-    error.
+    Every contact with the address or number is changed.  Finding no
+    contact is not an error.
     """
     settings = settings_of(ctx)
     if (email is None) == (phone is None):
