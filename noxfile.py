@@ -30,7 +30,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Type-check the package with mypy in strict mode."""
-    session.install("-e", ".[tests]", "mypy")
+    session.install("-e", ".[tests]", "mypy", "types-openpyxl")
 
     session.run("mypy")
 

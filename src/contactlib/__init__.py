@@ -7,6 +7,15 @@ storage port.  See the docs for a guided tour.
 
 from __future__ import annotations
 
+from contactlib._eligibility import (
+    EligibilityContext,
+    EligibilityRule,
+    Ineligibility,
+    IneligibilityReason,
+    PortalTypeSource,
+    check_eligibility,
+    portal_scope,
+)
 from contactlib._importing import (
     ImportReport,
     RejectedRow,
@@ -19,6 +28,7 @@ from contactlib._importing import (
     build_from_record,
     import_records,
 )
+from contactlib._invitations import InvitationService
 from contactlib._lifecycle import (
     OrphanPolicy,
     PartyChange,
@@ -46,6 +56,15 @@ from contactlib._party_types import (
     PartyType,
     PartyTypeRegistry,
 )
+from contactlib._portal_model import (
+    Invitation,
+    InvitationStatus,
+    InviteResult,
+    PortalUser,
+    SystemClock,
+    hash_token,
+    new_token,
+)
 from contactlib._resolution import (
     DefaultContact,
     Resolution,
@@ -63,15 +82,27 @@ from contactlib._status import (
     status_after_incoming,
     status_after_outgoing,
 )
+from contactlib._templates import InvitationTemplate, MessageTemplate
+from contactlib._upsert import UpsertKey
 
 __all__ = [
     "Contact",
     "ContactService",
     "ContactStatus",
     "DefaultContact",
+    "EligibilityContext",
+    "EligibilityRule",
     "EmailAddress",
     "ImportReport",
+    "Ineligibility",
+    "IneligibilityReason",
+    "Invitation",
+    "InvitationService",
+    "InvitationStatus",
+    "InvitationTemplate",
+    "InviteResult",
     "Link",
+    "MessageTemplate",
     "OrphanPolicy",
     "ParsedPhone",
     "PartyChange",
@@ -79,6 +110,8 @@ __all__ = [
     "PartyType",
     "PartyTypeRegistry",
     "PhoneNumber",
+    "PortalTypeSource",
+    "PortalUser",
     "RejectedRow",
     "Resolution",
     "ResolutionReason",
@@ -90,16 +123,22 @@ __all__ = [
     "SourceRecord",
     "StatusChange",
     "StatusEvent",
+    "SystemClock",
+    "UpsertKey",
     "apply_contact_wide_primary",
     "apply_status_event",
     "build_contact",
     "build_from_record",
+    "check_eligibility",
     "email_key",
+    "hash_token",
     "import_records",
     "move_link",
+    "new_token",
     "normalize_email",
     "normalize_name",
     "parse_phone",
+    "portal_scope",
     "resolve_default_contact",
     "resolve_default_contacts",
     "resolve_party_default",

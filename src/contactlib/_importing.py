@@ -9,7 +9,7 @@ row with its row number, column, value and reason, so that
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
@@ -21,6 +21,12 @@ from contactlib._model import (
     PhoneNumber,
     build_contact,
 )
+from contactlib._upsert import (
+    AmbiguousMatchError,
+    UpsertKey,
+    find_match,
+    merge,
+)
 from contactlib.exceptions import (
     ConflictError,
     InvalidContactError,
@@ -31,6 +37,15 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from contactlib.ports import ContactRepository
+
+    _Writer: TypeAlias = Callable[
+        [
+            list[tuple["SourceRecord", Contact]],
+            ContactRepository,
+            "ImportReport",
+        ],
+        None,
+    ]
 
 
 @attrs.frozen
@@ -59,6 +74,10 @@ class SourcePhone:
             number it is, ``None`` to classify by the number plan.
         is_primary_phone: Whether the file marks it the primary phone.
         is_primary_mobile: Whether the file marks it the primary mobile.
+        region: Region to parse this number with, overriding the
+            import's default region; formats that store the region of
+            each number use it so national numbers keep their E.164
+            form.
     """
 
     text: str
@@ -66,6 +85,7 @@ class SourcePhone:
     is_mobile: bool | None = None
     is_primary_phone: bool = False
     is_primary_mobile: bool = False
+    region: str | None = None
 
 
 @attrs.frozen
@@ -120,9 +140,12 @@ class SourceRecord:
         links: Links to parties.
         unmodelled: ``(column, value)`` of non-empty cells that
             contactlib has no field for; reported as warnings.
+        warnings: Other values the reader read but did not use, each
+            with its reason; reported as warnings when the row is
+            stored.
         problems: Problems the reader found in the row itself, such as
-            more cells than the header has; a record with problems is
-            rejected.
+            more cells than the header has, or a vCard that describes an
+            organisation; a record with problems is rejected.
     """
 
     row: int
@@ -132,6 +155,7 @@ class SourceRecord:
     phones: tuple[SourcePhone, ...] = ()
     links: tuple[SourceLink, ...] = ()
     unmodelled: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[RowProblem, ...] = ()
     problems: tuple[RowProblem, ...] = ()
 
 
@@ -171,7 +195,10 @@ class ImportReport:
 
     Attributes:
         rows_read: Number of records read.
-        stored_ids: Ids of the stored contacts, in file order.
+        stored_ids: Ids of the stored contacts, in file order, counting
+            both added and updated contacts.
+        updated_ids: Ids of the stored contacts that an upsert updated
+            instead of adding.
         rejected: Rows that were not stored, with reasons.
         warnings: Values on stored rows that have no field in
             contactlib.
@@ -180,6 +207,7 @@ class ImportReport:
 
     rows_read: int = 0
     stored_ids: list[str] = attrs.Factory(list)
+    updated_ids: list[str] = attrs.Factory(list)
     rejected: list[RejectedRow] = attrs.Factory(list)
     warnings: list[RowWarning] = attrs.Factory(list)
     dry_run: bool = False
@@ -275,7 +303,7 @@ def build_from_record(
             phones.append(
                 PhoneNumber.parse(
                     phone.text,
-                    region=region,
+                    region=phone.region or region,
                     strict=strict,
                     is_mobile=phone.is_mobile,
                     is_primary_phone=phone.is_primary_phone,
@@ -345,6 +373,7 @@ def import_records(
     dry_run: bool = False,
     batch_size: int = 500,
     on_progress: Callable[[int], None] | None = None,
+    upsert: UpsertKey | str | None = None,
 ) -> ImportReport:
     """Validate records and store the valid ones in batches.
 
@@ -363,52 +392,69 @@ def import_records(
         batch_size: Contacts written per transaction.
         on_progress: Called with the number of rows read so far after
             each batch.
+        upsert: ``None`` (the default) adds every row as a new contact.
+            `UpsertKey.CONTACT_ID` updates the stored contact with the
+            row's id, and `UpsertKey.EMAIL` the one stored contact with
+            the row's primary e-mail address, instead of adding a
+            duplicate; see `merge` for what an update changes.  A row
+            whose address matches several contacts is rejected.
 
     Returns:
         The report; ``report.balanced`` is always true.
+
+    Raises:
+        InvalidValueError: *batch_size* is less than 1, or *upsert* is
+            not a `UpsertKey` value.
 
     .. versionadded:: 0.1.0
     """
     if batch_size < 1:
         raise InvalidValueError("batch_size", batch_size, "must be at least 1")
+    key = _upsert_key(upsert)
     report = ImportReport(dry_run=dry_run)
+    settings = _Settings(region, strict, batch_size, on_progress, key)
     if not dry_run:
-        _run(
-            records,
-            repository,
-            report,
-            region,
-            strict,
-            batch_size,
-            on_progress,
-        )
+        _run(records, repository, report, settings)
         return report
     try:
         with repository.transaction():
-            _run(
-                records,
-                repository,
-                report,
-                region,
-                strict,
-                batch_size,
-                on_progress,
-            )
+            _run(records, repository, report, settings)
             raise _DryRunRollbackError  # noqa: TRY301
     except _DryRunRollbackError:
         pass
     return report
 
 
-def _run(  # noqa: PLR0917
+def _upsert_key(value: UpsertKey | str | None) -> UpsertKey | None:
+    if value is None:
+        return None
+    try:
+        return UpsertKey(value)
+    except ValueError:
+        allowed = ", ".join(key.value for key in UpsertKey)
+        raise InvalidValueError(
+            "upsert", value, f"unknown upsert key {value!r}; use {allowed}"
+        ) from None
+
+
+@attrs.frozen
+class _Settings:
+    region: str | None
+    strict: bool
+    batch_size: int
+    on_progress: Callable[[int], None] | None
+    upsert: UpsertKey | None
+
+
+def _run(
     records: Iterable[SourceRecord],
     repository: ContactRepository,
     report: ImportReport,
-    region: str | None,
-    strict: bool,
-    batch_size: int,
-    on_progress: Callable[[int], None] | None,
+    settings: _Settings,
 ) -> None:
+    region, strict = settings.region, settings.strict
+    on_progress = settings.on_progress
+    write = _write if settings.upsert is None else _upserter(settings.upsert)
     batch: list[tuple[SourceRecord, Contact]] = []
     for record in records:
         report.rows_read += 1
@@ -421,13 +467,13 @@ def _run(  # noqa: PLR0917
             report.rejected.append(RejectedRow(record.row, record.problems))
             continue
         batch.append((record, contact))
-        if len(batch) >= batch_size:
-            _write(batch, repository, report)
+        if len(batch) >= settings.batch_size:
+            write(batch, repository, report)
             batch = []
             if on_progress is not None:
                 on_progress(report.rows_read)
     if batch:
-        _write(batch, repository, report)
+        write(batch, repository, report)
     if on_progress is not None:
         on_progress(report.rows_read)
 
@@ -459,6 +505,73 @@ def _write(
         _record_stored(report, record, contact)
 
 
+def _upserter(key: UpsertKey) -> _Writer:
+    """Return a batch writer that updates matching contacts."""
+
+    def write(
+        batch: list[tuple[SourceRecord, Contact]],
+        repository: ContactRepository,
+        report: ImportReport,
+    ) -> None:
+        try:
+            with repository.transaction():
+                outcomes = [
+                    (record, _upsert_one(repository, record, contact, key))
+                    for record, contact in batch
+                ]
+        except ConflictError:
+            logger.debug(
+                "batch of %d conflicts; storing its rows one by one",
+                len(batch),
+            )
+            outcomes = [
+                (record, _upsert_alone(repository, record, contact, key))
+                for record, contact in batch
+            ]
+        for record, outcome in outcomes:
+            if isinstance(outcome, RejectedRow):
+                report.rejected.append(outcome)
+                continue
+            stored, updated = outcome
+            _record_stored(report, record, stored)
+            if updated:
+                report.updated_ids.append(stored.contact_id)
+
+    return write
+
+
+def _upsert_alone(
+    repository: ContactRepository,
+    record: SourceRecord,
+    contact: Contact,
+    key: UpsertKey,
+) -> tuple[Contact, bool] | RejectedRow:
+    """Add or update one contact in a transaction of its own."""
+    try:
+        with repository.transaction():
+            return _upsert_one(repository, record, contact, key)
+    except ConflictError as error:
+        return RejectedRow(record.row, (RowProblem("", "", str(error)),))
+
+
+def _upsert_one(
+    repository: ContactRepository,
+    record: SourceRecord,
+    contact: Contact,
+    key: UpsertKey,
+) -> tuple[Contact, bool] | RejectedRow:
+    """Add or update one contact; return it and whether it was updated."""
+    try:
+        stored = find_match(repository, contact, record, key)
+    except AmbiguousMatchError as error:
+        return RejectedRow(
+            record.row, (RowProblem(error.column, error.value, str(error)),)
+        )
+    if stored is None:
+        return repository.add(contact), False
+    return repository.save(merge(stored, contact, record)), True
+
+
 def _record_stored(
     report: ImportReport, record: SourceRecord, contact: Contact
 ) -> None:
@@ -466,4 +579,8 @@ def _record_stored(
     report.warnings.extend(
         RowWarning(record.row, column, value, "contactlib has no field for it")
         for column, value in record.unmodelled
+    )
+    report.warnings.extend(
+        RowWarning(record.row, item.column, item.value, item.reason)
+        for item in record.warnings
     )

@@ -11,6 +11,7 @@ import attrs
 
 from contactlib._normalize import (
     email_key,
+    find_control,
     is_e164,
     normalize_email,
     normalize_name,
@@ -81,7 +82,9 @@ def normalize_roles(roles: Iterable[str]) -> frozenset[str]:
     if isinstance(roles, str):
         roles = [roles]
     return frozenset(
-        role.strip().lower() for role in roles if role and role.strip()
+        normalize_name(role, "roles").lower()
+        for role in roles
+        if role and role.strip()
     )
 
 
@@ -204,6 +207,7 @@ class PhoneNumber:
             raise InvalidPhoneError(
                 attribute.name, value, "the phone number is empty"
             )
+        _check_control(attribute.name, value)
 
     @classmethod
     def parse(
@@ -355,10 +359,22 @@ def to_status(value: ContactStatus | str) -> ContactStatus:
         ) from None
 
 
+def _check_control(field: str, value: str) -> None:
+    position = find_control(value)
+    if position is not None:
+        raise InvalidValueError(
+            field,
+            value,
+            f"contains control character U+{ord(value[position]):04X} at "
+            f"position {position}; remove it",
+        )
+
+
 def _optional_id(value: str | None) -> str | None:
     if value is None:
         return None
     value = value.strip()
+    _check_control("user_id", value)
     return value or None
 
 
@@ -427,6 +443,7 @@ class Contact:
                 self.contact_id,
                 "the contact id is empty or has surrounding spaces",
             )
+        _check_control("contact_id", self.contact_id)
         if not self.display_name:
             raise InvalidNameError(
                 "first_name",

@@ -272,6 +272,16 @@ def normalize_name(text: str, field: str = "name") -> str:
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def find_control(text: str) -> int | None:
+    """Return the position of the first control or surrogate character.
+
+    Returns ``None`` when *text* has none.  Such characters cannot be
+    stored in every database or written to a CSV file or mail header.
+    """
+    found = _CONTROL.search(text)
+    return None if found is None else found.start()
+
+
 @functools.lru_cache(maxsize=65_536)
 def _normalize_name(text: str, field: str) -> str:
     name = unicodedata.normalize("NFC", text)

@@ -12,14 +12,30 @@ from the builtin it resembles, so ``except ValueError`` and
     │   └── InvalidLinkError
     ├── InvalidContactError (ExceptionGroup of InvalidValueError)
     ├── NotFoundError (LookupError)
-    │   └── ContactNotFoundError
+    │   ├── ContactNotFoundError
+    │   ├── UserNotFoundError
+    │   └── InvitationNotFoundError
     ├── ConflictError
     │   ├── VersionConflictError
     │   ├── DuplicateContactError
     │   ├── PrimaryContactConflictError
-    │   └── PartyExistsError
+    │   ├── PartyExistsError
+    │   ├── UserConflictError
+    │   └── InvitationAcceptedError
     ├── ImportFileError (ValueError)
-    └── StorageError
+    ├── MissingDependencyError (ImportError)
+    ├── StorageError
+    ├── NotEligibleError (ValueError)
+    ├── InvitationTokenError (ValueError)
+    │   ├── UnknownTokenError
+    │   ├── ExpiredTokenError
+    │   ├── UsedTokenError
+    │   └── RevokedTokenError
+    ├── MailerError
+    │   ├── MailRejectedError
+    │   ├── MailTimeoutError (TimeoutError)
+    │   └── MailConnectionError (ConnectionError)
+    └── InvitationNotSentError
 
 Errors carry their data as attributes (``field``, ``value``,
 ``contact_id`` and so on), so callers never need to parse messages.
@@ -33,12 +49,16 @@ from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from datetime import datetime
+
+    from contactlib._eligibility import Ineligibility
 
 __all__ = [
     "ConflictError",
     "ContactNotFoundError",
     "ContactlibError",
     "DuplicateContactError",
+    "ExpiredTokenError",
     "ImportFileError",
     "InvalidContactError",
     "InvalidEmailError",
@@ -46,10 +66,25 @@ __all__ = [
     "InvalidNameError",
     "InvalidPhoneError",
     "InvalidValueError",
+    "InvitationAcceptedError",
+    "InvitationNotFoundError",
+    "InvitationNotSentError",
+    "InvitationTokenError",
+    "MailConnectionError",
+    "MailRejectedError",
+    "MailTimeoutError",
+    "MailerError",
+    "MissingDependencyError",
+    "NotEligibleError",
     "NotFoundError",
     "PartyExistsError",
     "PrimaryContactConflictError",
+    "RevokedTokenError",
     "StorageError",
+    "UnknownTokenError",
+    "UsedTokenError",
+    "UserConflictError",
+    "UserNotFoundError",
     "VersionConflictError",
 ]
 
@@ -269,5 +304,266 @@ class ImportFileError(ContactlibError, ValueError):
         self.reason = reason
 
 
+class MissingDependencyError(ContactlibError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    The message names the extra to install, such as
+    ``pip install 'contactlib[xlsx]'``.
+
+    .. versionadded:: 0.1.0
+    """
+
+
 class StorageError(ContactlibError):
     """The storage backend failed in a way the library cannot recover."""
+
+
+class UserNotFoundError(NotFoundError):
+    """The host's user directory has no user with the requested id.
+
+    Attributes:
+        user_id: The id that was looked up.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(
+            f"user {user_id!r} not found in the user directory; check the "
+            "id, or invite the contact again to create the user"
+        )
+        self.user_id = user_id
+
+
+class InvitationNotFoundError(NotFoundError):
+    """No invitation has the requested id.
+
+    Attributes:
+        invitation_id: The id that was looked up.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, invitation_id: str) -> None:
+        super().__init__(
+            f"invitation {invitation_id!r} not found; list them with "
+            "`contactlib invitations`"
+        )
+        self.invitation_id = invitation_id
+
+
+class UserConflictError(ConflictError):
+    """The user directory already has a user with this e-mail address.
+
+    Attributes:
+        user_id: The user that has the address.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, user_id: str) -> None:
+        super().__init__(
+            f"user {user_id!r} already has this e-mail address; link that "
+            "user instead of creating another"
+        )
+        self.user_id = user_id
+
+
+class InvitationAcceptedError(ConflictError):
+    """An invitation that was already accepted cannot be sent again.
+
+    Attributes:
+        invitation_id: The accepted invitation.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, invitation_id: str) -> None:
+        super().__init__(
+            f"invitation {invitation_id!r} was already accepted, so there "
+            "is nothing to send; the user can log in"
+        )
+        self.invitation_id = invitation_id
+
+
+class NotEligibleError(ContactlibError, ValueError):
+    """A contact cannot be invited, for one or more reasons.
+
+    Attributes:
+        contact_id: The contact that was to be invited.
+        reasons: Every reason, in the order the rules ran, each with a
+            ``reason`` code and a ``message``.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self, contact_id: str, reasons: Sequence[Ineligibility]
+    ) -> None:
+        listed = "; ".join(item.message for item in reasons)
+        super().__init__(f"contact {contact_id!r} cannot be invited: {listed}")
+        self.contact_id = contact_id
+        self.reasons = tuple(reasons)
+
+
+class InvitationTokenError(ContactlibError, ValueError):
+    """An invitation token cannot be accepted.
+
+    The subclasses tell why.  No message ever shows the token.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class UnknownTokenError(InvitationTokenError):
+    """No invitation has this token.
+
+    The token was mistyped, cut off, or replaced when the invitation was
+    sent again.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the invitation token is not known: it may be incomplete, or "
+            "a newer invitation replaced it; use the link from the latest "
+            "invitation or ask for a new one"
+        )
+
+
+class ExpiredTokenError(InvitationTokenError):
+    """The invitation's token expired before it was accepted.
+
+    Attributes:
+        invitation_id: The invitation.
+        expired_at: When the token expired, in UTC.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, invitation_id: str, expired_at: datetime) -> None:
+        super().__init__(
+            f"invitation {invitation_id!r} expired at "
+            f"{expired_at.isoformat(timespec='seconds')}; send it again "
+            "to issue a new token"
+        )
+        self.invitation_id = invitation_id
+        self.expired_at = expired_at
+
+
+class UsedTokenError(InvitationTokenError):
+    """The invitation's token was already used.
+
+    Attributes:
+        invitation_id: The invitation.
+        accepted_at: When it was accepted, in UTC.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, invitation_id: str, accepted_at: datetime) -> None:
+        super().__init__(
+            f"invitation {invitation_id!r} was already accepted at "
+            f"{accepted_at.isoformat(timespec='seconds')}; a token works "
+            "once, so log in instead"
+        )
+        self.invitation_id = invitation_id
+        self.accepted_at = accepted_at
+
+
+class RevokedTokenError(InvitationTokenError):
+    """The invitation no longer applies to its contact.
+
+    The contact was deleted, or it is now linked to another user or to
+    none.
+
+    Attributes:
+        invitation_id: The invitation.
+        contact_id: The contact it was sent for.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(self, invitation_id: str, contact_id: str) -> None:
+        super().__init__(
+            f"invitation {invitation_id!r} no longer applies: contact "
+            f"{contact_id!r} was deleted or linked to another user; invite "
+            "the contact again"
+        )
+        self.invitation_id = invitation_id
+        self.contact_id = contact_id
+
+
+class MailerError(ContactlibError):
+    """A mailer failed to send a message; sending again may succeed.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class MailRejectedError(MailerError):
+    """The mail server rejected the message, the sender or a recipient.
+
+    Attributes:
+        code: The SMTP reply code, such as ``550``, or ``None`` when the
+            server gave none.
+        server_message: The server's reply text.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self, code: int | None, server_message: str, hint: str
+    ) -> None:
+        shown = f"{code} {server_message}" if code else server_message
+        super().__init__(
+            f"the mail server rejected the message ({shown}); {hint}"
+        )
+        self.code = code
+        self.server_message = server_message
+
+    @property
+    def permanent(self) -> bool:
+        """Whether the code is a 5xx reply, which a retry will not fix."""
+        return self.code is not None and self.code >= 500  # noqa: PLR2004
+
+
+class MailTimeoutError(MailerError, TimeoutError):
+    """The mail server did not respond within the timeout.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class MailConnectionError(MailerError, ConnectionError):
+    """The mail server could not be reached or closed the connection.
+
+    .. versionadded:: 0.1.0
+    """
+
+
+class InvitationNotSentError(ContactlibError):
+    """An invitation is stored but its message could not be sent.
+
+    A new invitation stays pending.  One that was sent before keeps its
+    previous token, which still works.  `InvitationService.resend` sends
+    it later.  The mailer's error is the ``__cause__``.
+
+    Attributes:
+        invitation_id: The pending invitation.
+        contact_id: The invited contact.
+
+    .. versionadded:: 0.1.0
+    """
+
+    def __init__(
+        self, invitation_id: str, contact_id: str, reason: str
+    ) -> None:
+        super().__init__(
+            f"sending invitation {invitation_id!r} for contact "
+            f"{contact_id!r} failed: {reason}; the invitation stays "
+            "stored, so send it again with resend"
+        )
+        self.invitation_id = invitation_id
+        self.contact_id = contact_id

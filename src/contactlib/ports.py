@@ -6,6 +6,9 @@ to mail only through `Mailer`.  The library ships adapters for both
 its own database implements these classes and checks its adapter with the
 contract suite, `contactlib.testing.contract.ContactRepositoryContract`.
 
+Portal invitations add three more: `UserDirectory` (the host's user
+accounts), `InvitationStore` (invitations and token hashes) and `Clock`.
+
 Naming rule for every port: ``get_*`` raises `NotFoundError` when nothing
 matches, ``find_*`` returns ``None`` or an empty list.
 """
@@ -17,14 +20,25 @@ from typing import TYPE_CHECKING, Self
 
 import attrs
 
+from contactlib.exceptions import InvalidValueError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
     from contextlib import AbstractContextManager
+    from datetime import datetime
     from types import TracebackType
 
     from contactlib._model import Contact, PartyRef
+    from contactlib._portal_model import Invitation, PortalUser
 
-__all__ = ["ContactRepository", "Mailer", "OutgoingMessage"]
+__all__ = [
+    "Clock",
+    "ContactRepository",
+    "InvitationStore",
+    "Mailer",
+    "OutgoingMessage",
+    "UserDirectory",
+]
 
 
 class ContactRepository(abc.ABC):
@@ -163,6 +177,16 @@ class ContactRepository(abc.ABC):
         `ContactService.find_by_phone` parses numbers in any formatting.
         """
 
+    def find_by_user(self, user_id: str) -> list[Contact]:
+        """Return the contacts linked to the host's user *user_id*.
+
+        Adapters override this with an index look-up; the default scans
+        every contact.
+
+        .. versionadded:: 0.1.0
+        """
+        return [contact for contact in self if contact.user_id == user_id]
+
     @abc.abstractmethod
     def __iter__(self) -> Iterator[Contact]:
         """Iterate over all contacts ordered by ``contact_id``."""
@@ -188,9 +212,32 @@ class ContactRepository(abc.ABC):
         self.close()
 
 
+# Every character that str.splitlines treats as a line boundary.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _single_line(
+    _instance: object, attribute: attrs.Attribute[str], value: str
+) -> None:
+    # Any line break in a header field could start a new header, so none
+    # is allowed.
+    for index, character in enumerate(value):
+        if character in _LINE_BREAKS:
+            raise InvalidValueError(
+                attribute.name,
+                value,
+                f"contains a line break (U+{ord(character):04X}) at "
+                f"position {index + 1}; a header field must be one line",
+            )
+
+
 @attrs.frozen
 class OutgoingMessage:
     """One e-mail message for a `Mailer` to send.
+
+    Header fields (`to_address`, `to_name`, `subject`) must be one line:
+    a line break in any of them raises `InvalidValueError`, so no value
+    can add a header.
 
     Attributes:
         to_address: Recipient's address.
@@ -202,9 +249,9 @@ class OutgoingMessage:
     .. versionadded:: 0.1.0
     """
 
-    to_address: str
-    to_name: str
-    subject: str
+    to_address: str = attrs.field(validator=_single_line)
+    to_name: str = attrs.field(validator=_single_line)
+    subject: str = attrs.field(validator=_single_line)
     text: str
     html: str | None = None
 
@@ -223,3 +270,138 @@ class Mailer(abc.ABC):
             ContactlibError: A subclass that states why sending failed; the
                 caller may retry later.
         """
+
+
+class UserDirectory(abc.ABC):
+    """The host's user accounts, as far as portal invitations need them.
+
+    E-mail addresses are unique in a directory, ignoring letter case, so
+    an implementation never contains two users with one address.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @abc.abstractmethod
+    def find(self, user_id: str) -> PortalUser | None:
+        """Return the user with *user_id*, or ``None``."""
+
+    def get(self, user_id: str) -> PortalUser:
+        """Return the user with *user_id*.
+
+        Raises:
+            UserNotFoundError: No user has that id.
+        """
+        from contactlib.exceptions import UserNotFoundError  # noqa: PLC0415
+
+        user = self.find(user_id)
+        if user is None:
+            raise UserNotFoundError(user_id)
+        return user
+
+    @abc.abstractmethod
+    def find_by_email(self, address: str) -> PortalUser | None:
+        """Return the user with *address*, ignoring letter case, or None.
+
+        *address* is normalized already.
+        """
+
+    @abc.abstractmethod
+    def create_portal_user(
+        self, address: str, *, full_name: str
+    ) -> PortalUser:
+        """Create a disabled portal user and return it.
+
+        The user cannot log in until `enable` is called.
+
+        Raises:
+            UserConflictError: A user with *address* exists.
+        """
+
+    @abc.abstractmethod
+    def enable(self, user_id: str) -> PortalUser:
+        """Let the user log in and return it; enabling twice is harmless.
+
+        Raises:
+            UserNotFoundError: No user has that id.
+        """
+
+
+class InvitationStore(abc.ABC):
+    """Storage of invitations, looked up by id, contact, user and token.
+
+    Implementations keep at most one invitation per contact that is not
+    accepted, and make `mark_accepted` atomic, so a token works once even
+    under concurrent requests.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @abc.abstractmethod
+    def add(self, invitation: Invitation) -> Invitation:
+        """Store a new invitation and return it.
+
+        Raises:
+            ConflictError: The contact has another open invitation, or
+                the id or token hash is taken.
+        """
+
+    @abc.abstractmethod
+    def save(self, invitation: Invitation) -> Invitation:
+        """Replace a stored invitation, for example with a new token.
+
+        Raises:
+            InvitationNotFoundError: The invitation is not stored.
+        """
+
+    @abc.abstractmethod
+    def mark_accepted(
+        self, invitation_id: str, token_hash: str, at: datetime
+    ) -> bool:
+        """Set ``accepted_at`` if the invitation is unused and has the hash.
+
+        Returns:
+            Whether this call accepted it: ``False`` when it was accepted
+            already or its token was replaced.
+        """
+
+    @abc.abstractmethod
+    def find(self, invitation_id: str) -> Invitation | None:
+        """Return the invitation with *invitation_id*, or ``None``."""
+
+    def get(self, invitation_id: str) -> Invitation:
+        """Return the invitation with *invitation_id*.
+
+        Raises:
+            InvitationNotFoundError: No invitation has that id.
+        """
+        from contactlib.exceptions import (  # noqa: PLC0415
+            InvitationNotFoundError,
+        )
+
+        invitation = self.find(invitation_id)
+        if invitation is None:
+            raise InvitationNotFoundError(invitation_id)
+        return invitation
+
+    @abc.abstractmethod
+    def find_by_token_hash(self, token_hash: str) -> Invitation | None:
+        """Return the invitation whose current token has this hash."""
+
+    @abc.abstractmethod
+    def find_open(self, contact_id: str) -> Invitation | None:
+        """Return the contact's invitation that is not accepted, if any."""
+
+    @abc.abstractmethod
+    def __iter__(self) -> Iterator[Invitation]:
+        """Iterate over all invitations ordered by creation, then id."""
+
+
+class Clock(abc.ABC):
+    """Source of the current time, replaceable in tests.
+
+    .. versionadded:: 0.1.0
+    """
+
+    @abc.abstractmethod
+    def now(self) -> datetime:
+        """Return the current time as an aware datetime in UTC."""

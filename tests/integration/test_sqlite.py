@@ -189,8 +189,9 @@ class TestBadText:
     """Text that UTF-8 cannot encode."""
 
     def test_lone_surrogate(self, repository, path):
-        """A lone surrogate in an id raises a storage error, not a crash."""
-        contact = Contact(contact_id="c\ud800", first_name="Anna")
+        """A lone surrogate that got past the model is a storage error."""
+        contact = Contact(contact_id="c1", first_name="Anna")
+        object.__setattr__(contact, "contact_id", "c\ud800")
 
         with pytest.raises(StorageError) as caught:
             repository.add(contact)

@@ -269,3 +269,25 @@ class TestBuildContact:
             build_contact(first_name="A", phones=["12"], strict=True)
 
         assert caught.value.problems[0][0] == "phones[0]"
+
+
+class TestControlCharacters:
+    def test_contact_id(self):
+        """A lone surrogate in a contact id is rejected."""
+        with pytest.raises(InvalidValueError, match="U\\+D800 at position 1"):
+            Contact(contact_id="c\ud800", first_name="A")
+
+    def test_user_id(self):
+        """A control character in a user id is rejected."""
+        with pytest.raises(InvalidValueError, match="U\\+0000"):
+            Contact(first_name="A", user_id="u\x00")
+
+    def test_phone_text(self):
+        """A control character in phone text is rejected."""
+        with pytest.raises(InvalidValueError, match="U\\+0001"):
+            PhoneNumber("12\x01")
+
+    def test_role(self):
+        """A control character in a role is rejected."""
+        with pytest.raises(InvalidNameError, match="U\\+0000"):
+            Link("Customer", "C", roles={"a\x00"})

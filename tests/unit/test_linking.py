@@ -172,3 +172,14 @@ class TestServiceLinking:
         linked = service.link(contact.contact_id, ACME, roles=["billing"])
 
         assert linked.links[0].is_primary
+
+
+class TestPortalTypes:
+    def test_registry_feeds_portal_scope(self):
+        """The invitation service reads portal types from a registry."""
+        from contactlib._eligibility import portal_type_names
+
+        names = portal_type_names(REGISTRY)
+
+        assert "Customer" in names
+        assert "Lead" not in names

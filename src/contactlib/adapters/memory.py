@@ -46,6 +46,9 @@ class _State:
     by_phone: defaultdict[str, set[str]] = attrs.Factory(
         lambda: defaultdict(set)
     )
+    by_user: defaultdict[str, set[str]] = attrs.Factory(
+        lambda: defaultdict(set)
+    )
 
 
 class MemoryContactRepository(ContactRepository):
@@ -191,6 +194,12 @@ class MemoryContactRepository(ContactRepository):
             ids = self._state.by_phone.get(e164, ())
             return [self._state.contacts[i] for i in sorted(ids)]
 
+    def find_by_user(self, user_id: str) -> list[Contact]:
+        """Return the contacts linked to the user *user_id*."""
+        with self._lock:
+            ids = self._state.by_user.get(user_id, ())
+            return [self._state.contacts[i] for i in sorted(ids)]
+
     def __iter__(self) -> Iterator[Contact]:
         """Iterate over a snapshot of all contacts, ordered by id."""
         with self._lock:
@@ -230,6 +239,8 @@ class MemoryContactRepository(ContactRepository):
         for phone in contact.phones:
             if phone.e164 is not None:
                 state.by_phone[phone.e164].add(contact_id)
+        if contact.user_id is not None:
+            state.by_user[contact.user_id].add(contact_id)
 
     def _unindex(self, contact: Contact) -> None:
         state = self._state
@@ -244,6 +255,8 @@ class MemoryContactRepository(ContactRepository):
         for phone in contact.phones:
             if phone.e164 is not None:
                 _discard(state.by_phone, phone.e164, contact_id)
+        if contact.user_id is not None:
+            _discard(state.by_user, contact.user_id, contact_id)
 
 
 def _discard(

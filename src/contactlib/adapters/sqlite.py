@@ -198,8 +198,8 @@ class SqliteContactRepository(ContactRepository):
                 f"{self.path}: the SQLite operation failed ({error})"
             ) from error
         except UnicodeEncodeError as error:
-            # NOTE: the model accepts lone surrogates in ids, phone text
-            # and roles, which UTF-8, and so SQLite, cannot store.
+            # The model rejects lone surrogates, which UTF-8, and so
+            # SQLite, cannot store; this guards objects that bypassed it.
             character = error.object[error.start : error.start + 1]
             raise StorageError(
                 f"{self.path}: a text field contains the lone surrogate "

@@ -23,7 +23,9 @@ from contactlib.cli._commands import (
     show,
     unlink,
 )
+from contactlib.cli._export import export_contacts
 from contactlib.cli._import import import_files
+from contactlib.cli._invite import invite
 from contactlib.cli._policy_commands import (
     delete_party,
     merge_parties,
@@ -32,6 +34,7 @@ from contactlib.cli._policy_commands import (
     rename_party,
     set_status,
 )
+from contactlib.cli._portal import accept, invitations, scope
 
 
 @click.group(cls=ContactlibGroup)
@@ -75,6 +78,7 @@ def cli(
 
 for _command in (
     import_files,
+    export_contacts,
     list_contacts,
     show,
     default,
@@ -88,5 +92,9 @@ for _command in (
     record_sent,
     record_reply,
     set_status,
+    invite,
+    invitations,
+    scope,
+    accept,
 ):
     cli.add_command(_command)

@@ -20,6 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from contactlib._upsert import UpsertKey
 from contactlib.cli._base import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
@@ -128,6 +129,7 @@ class _FileOptions:
     delimiter: str | None
     strict: bool
     dry_run: bool
+    upsert: str | None = None
 
 
 def _parse_mapping(
@@ -158,7 +160,8 @@ def _wants_progress(settings: Settings) -> bool:
     "--format",
     "file_format",
     metavar="FORMAT",
-    help="File format, such as csv; detected from the file by default.",
+    help="File format: csv, vcard, json or xlsx; detected from the "
+    "file's content by default.",
 )
 @click.option(
     "--layout",
@@ -193,6 +196,12 @@ def _wants_progress(settings: Settings) -> bool:
     "storing them marked unvalidated.",
 )
 @click.option(
+    "--upsert",
+    type=click.Choice([key.value for key in UpsertKey]),
+    help="Update the stored contact with the row's contact id or primary "
+    "e-mail address instead of adding a duplicate.",
+)
+@click.option(
     "--fail-on-reject",
     is_flag=True,
     help="Exit with status 1 when any row was rejected.",
@@ -209,6 +218,7 @@ def import_files(  # noqa: PLR0917
     encoding: str | None,
     delimiter: str | None,
     strict: bool,
+    upsert: str | None,
     fail_on_reject: bool,
 ) -> None:
     """Import contact files into the database.
@@ -239,6 +249,7 @@ def import_files(  # noqa: PLR0917
                     delimiter=delimiter,
                     strict=strict,
                     dry_run=dry_run,
+                    upsert=upsert,
                 ),
             )
             results.append(result)
@@ -305,6 +316,7 @@ def _import_one(
                 strict=options.strict,
                 dry_run=options.dry_run,
                 on_progress=progress.update,
+                upsert=options.upsert,
             )
     except (ContactlibError, OSError, UnicodeError) as error:
         message = error_from(error).message

@@ -120,6 +120,7 @@ def report_json(path: str, report: ImportReport) -> dict[str, Any]:
         "stored": report.stored,
         "rejected": len(report.rejected),
         "stored_ids": list(report.stored_ids),
+        "updated_ids": list(report.updated_ids),
         "rejections": [
             {
                 "row": rejected.row,
@@ -321,6 +322,11 @@ def print_report(path: str, report: ImportReport) -> None:
         f"{len(report.rejected)} rejected"
         + (" (dry run, nothing written)" if report.dry_run else "")
     )
+    if report.updated_ids:
+        click.echo(
+            f"  {len(report.updated_ids)} of the stored rows updated "
+            "existing contacts"
+        )
     for rejected in sorted(report.rejected, key=_row_number):
         for problem in rejected.problems:
             where = (

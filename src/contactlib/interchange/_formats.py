@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from contactlib._importing import ImportReport
+    from contactlib._upsert import UpsertKey
     from contactlib.interchange._layouts import Layout
     from contactlib.ports import ContactRepository
 
@@ -132,6 +133,7 @@ def import_file(
     on_progress: Callable[[int], None] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    upsert: UpsertKey | str | None = None,
 ) -> ImportReport:
     """Import the contacts of a file and report on every row.
 
@@ -155,6 +157,9 @@ def import_file(
         on_progress: Called with the number of rows read so far.
         encoding: Text encoding; detected when not given.
         delimiter: CSV delimiter; detected when not given.
+        upsert: Update stored contacts that match a row by contact id
+            or primary e-mail address instead of adding duplicates;
+            see `import_records`.
 
     Returns:
         The report: rows read, ids stored, rejected rows with reasons,
@@ -193,6 +198,7 @@ def import_file(
             dry_run=dry_run,
             batch_size=batch_size,
             on_progress=on_progress,
+            upsert=upsert,
         )
 
 

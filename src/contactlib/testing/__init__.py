@@ -8,5 +8,17 @@ strategies for generated contacts are in `contactlib.testing.strategies`.
 from __future__ import annotations
 
 from contactlib.adapters.memory import MemoryContactRepository
+from contactlib.adapters.memory_portal import (
+    ManualClock,
+    MemoryInvitationStore,
+    MemoryMailer,
+    MemoryUserDirectory,
+)
 
-__all__ = ["MemoryContactRepository"]
+__all__ = [
+    "ManualClock",
+    "MemoryContactRepository",
+    "MemoryInvitationStore",
+    "MemoryMailer",
+    "MemoryUserDirectory",
+]

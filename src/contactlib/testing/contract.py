@@ -756,6 +756,28 @@ class ContactRepositoryContract:
         for text in ["901820", "+49309018", "%901820", "call reception"]:
             assert repository.find_by_phone(text) == []
 
+    # look-up by user
+
+    def test_find_by_user(self, repository: ContactRepository) -> None:
+        """Only contacts linked to the user are found, ordered by id."""
+        repository.add(attrs.evolve(_person("b"), user_id="U-1"))
+        repository.add(attrs.evolve(_person("a"), user_id="U-1"))
+        repository.add(attrs.evolve(_person("c"), user_id="U-2"))
+        repository.add(_person("d"))
+
+        assert _ids(repository.find_by_user("U-1")) == ["a", "b"]
+        assert repository.find_by_user("U-9") == []
+
+    def test_find_by_user_changes(self, repository: ContactRepository) -> None:
+        """Unlinking the user or deleting the contact takes effect."""
+        first = repository.add(attrs.evolve(_person("a"), user_id="U-1"))
+        repository.add(attrs.evolve(_person("b"), user_id="U-1"))
+
+        repository.save(attrs.evolve(first, user_id=None))
+        repository.delete("b")
+
+        assert repository.find_by_user("U-1") == []
+
     # iteration and length
 
     def test_iter_order(self, repository: ContactRepository) -> None:
