@@ -9,6 +9,7 @@ from contactlib import (
     PartyType,
     PartyTypeRegistry,
 )
+from contactlib._eligibility import portal_type_names
 from contactlib.exceptions import InvalidLinkError
 from contactlib.testing import MemoryContactRepository
 
@@ -177,8 +178,6 @@ class TestServiceLinking:
 class TestPortalTypes:
     def test_registry_feeds_portal_scope(self):
         """The invitation service reads portal types from a registry."""
-        from contactlib._eligibility import portal_type_names
-
         names = portal_type_names(REGISTRY)
 
         assert "Customer" in names

@@ -9,11 +9,16 @@ numbers it cannot parse.
 """
 
 import json
+import unicodedata
 
 import pytest
 
 from contactlib import PhoneNumber, normalize_email, parse_phone
-from contactlib.exceptions import InvalidEmailError, InvalidPhoneError
+from contactlib.exceptions import (
+    InvalidEmailError,
+    InvalidPhoneError,
+    InvalidValueError,
+)
 
 pytestmark = pytest.mark.corpus
 
@@ -124,6 +129,10 @@ def phone_rows(corpus):
     return [row for row in rows if row["input"] is not None]
 
 
+def has_control_character(text):
+    return any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in text)
+
+
 def too_long_or_empty(text):
     stripped = text.strip()
     return not stripped or len(stripped) > MAX_PHONE_LENGTH
@@ -170,6 +179,10 @@ class TestPhoneParseVectors:
         for row in phone_rows(corpus):
             text = row["input"]
             if too_long_or_empty(text):
+                continue
+            if has_control_character(text.strip()):
+                with pytest.raises(InvalidValueError, match="control"):
+                    PhoneNumber.parse(text, region=row["region"])
                 continue
 
             phone = PhoneNumber.parse(text, region=row["region"])
