@@ -4,8 +4,8 @@ A hypothesis state machine runs link, unlink, set primary, rename, merge
 and delete of parties, and create, update and delete of contacts, against
 the adapter under test and the in-memory reference adapter side by side.
 After every step it checks the invariants on the adapter under test and
-that both stores hold exactly the same contacts and give the same
-answers, so every adapter agrees with every other.
+that both stores contain exactly the same contacts and return the same
+results, so every adapter agrees with every other.
 
 The test runs once per adapter of the `repository` fixture, so an adapter
 added to ``ADAPTERS`` in the test configuration is covered without
@@ -232,7 +232,7 @@ class PartyRules(RuleBasedStateMachine):
 
     @invariant()
     def no_duplicate_links(self):
-        """No contact holds two links to one party."""
+        """No contact has two links to one party."""
         for contact in self.subject.repository:
             assert len(contact.links) == len(contact.parties)
 

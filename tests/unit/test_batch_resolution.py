@@ -57,7 +57,7 @@ class TestResolvePartyDefault:
         assert repository.calls == ["find_by_party"]
 
     def test_inside_host_transaction(self):
-        """A host resolves inside its own transaction and sees its writes."""
+        """A host resolves inside its own transaction, reading its writes."""
         repository = MemoryContactRepository()
         service = ContactService(repository)
 

@@ -62,7 +62,7 @@ def expected_email_verdict(row):
 
 class TestEmailVectors:
     def test_verdicts(self, corpus):
-        """Every decidable row is accepted or rejected as upstream says."""
+        """Every decidable row is accepted or rejected as upstream expects."""
         checked = 0
         for row in read_vectors(corpus, "email_vectors.jsonl"):
             verdict = expected_email_verdict(row)
