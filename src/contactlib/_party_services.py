@@ -72,6 +72,8 @@ def merge_parties(
             str(source),
             f"cannot merge {source} into itself; name two different parties",
         )
+    if registry is not None:
+        registry.get(target.party_type)
     updated: list[str] = []
     with repository.transaction():
         found = repository.find_by_parties([source, target])

@@ -172,6 +172,11 @@ class TestMergeParties:
         with pytest.raises(InvalidLinkError, match="cannot merge"):
             service.merge_parties(OLD, OLD)
 
+    def test_target_type_checked_first(self, service):
+        """An unregistered target type is rejected with nothing to move."""
+        with pytest.raises(InvalidLinkError, match="unknown party type"):
+            service.merge_parties(OLD, PartyRef("Patient", "P-1"))
+
     def test_target_type_checked(self, service):
         """The target's type must be registered."""
         service.create(first_name="Anna", links=[link(OLD)])
