@@ -1,7 +1,7 @@
 """Party lifecycle use cases: rename, merge and delete a party.
 
-Each function runs in one transaction of the repository it is given, so
-`ContactService` and hosts with their own repository share them.
+Each function runs in one transaction of the repository it is given.
+`PartyLifecycleMethods` makes them methods of `ContactService`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from contactlib.ports import ContactRepository
 
 
-def rename_party(
+def rename_party_links(
     repository: ContactRepository, party: PartyRef, new_name: str
 ) -> PartyChange:
     """Give *party* a new name, and move every link to it along.
@@ -50,7 +50,7 @@ def rename_party(
     return PartyChange(updated=tuple(sorted(updated)))
 
 
-def merge_parties(
+def merge_party_links(
     repository: ContactRepository,
     source: PartyRef,
     target: PartyRef,
@@ -108,7 +108,7 @@ def to_orphan_policy(value: OrphanPolicy | str) -> OrphanPolicy:
         ) from None
 
 
-def delete_party(
+def delete_party_links(
     repository: ContactRepository,
     party: PartyRef,
     orphans: OrphanPolicy | str,
@@ -141,3 +141,60 @@ def delete_party(
         len(deleted),
     )
     return PartyChange(updated=tuple(updated), deleted=tuple(deleted))
+
+
+class PartyLifecycleMethods:
+    """The party lifecycle methods of `ContactService`."""
+
+    repository: ContactRepository
+    party_types: PartyTypeRegistry | None
+
+    def rename_party(self, party: PartyRef, new_name: str) -> PartyChange:
+        """Rename a party, moving every link in one transaction.
+
+        Links keep their titles, roles and primary marks.
+
+        Raises:
+            PartyExistsError: Contacts are linked to a party of the new
+                name already; use `merge_parties` instead.
+
+        .. versionadded:: 0.1.0
+        """
+        return rename_party_links(self.repository, party, new_name)
+
+    def merge_parties(self, source: PartyRef, target: PartyRef) -> PartyChange:
+        """Merge *source* into *target* in one transaction.
+
+        Every link to *source* moves to *target*, and a contact linked to
+        both keeps one link, with the roles of both.  The target's primary
+        contact stays primary.  Only when the target has none does the
+        source's primary contact become the target's.
+
+        Raises:
+            InvalidLinkError: The parties are the same, or `party_types`
+                does not allow the target's type or a moved role.
+
+        .. versionadded:: 0.1.0
+        """
+        return merge_party_links(
+            self.repository, source, target, self.party_types
+        )
+
+    def delete_party(
+        self, party: PartyRef, *, orphans: OrphanPolicy | str
+    ) -> PartyChange:
+        """Remove every link to a deleted party, in one transaction.
+
+        Args:
+            party: The party the host deleted.
+            orphans: What happens to contacts linked only to *party*:
+                `OrphanPolicy.DELETE` deletes them, `OrphanPolicy.KEEP`
+                keeps them standalone.  Contacts linked elsewhere too lose
+                only the link to *party*.
+
+        Raises:
+            InvalidValueError: *orphans* names no policy.
+
+        .. versionadded:: 0.1.0
+        """
+        return delete_party_links(self.repository, party, orphans)

@@ -6,23 +6,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from contactlib import _party_services
 from contactlib._log import logger
-from contactlib._model import (
-    Contact,
-    ContactStatus,
-    Link,
-    PartyRef,
-    build_contact,
-)
+from contactlib._model import Contact, Link, PartyRef, build_contact
 from contactlib._normalize import normalize_email, parse_phone
+from contactlib._party_services import PartyLifecycleMethods
 from contactlib._party_types import ERPNEXT_PARTY_TYPES, check_links
 from contactlib._resolution import (
     Resolution,
     resolve_party_default,
     resolve_party_defaults,
 )
-from contactlib._status import StatusChange, StatusEvent, apply_status_event
+from contactlib._status_services import StatusMethods
 from contactlib.exceptions import (
     InvalidLinkError,
     InvalidPhoneError,
@@ -32,12 +26,11 @@ from contactlib.exceptions import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from contactlib._lifecycle import OrphanPolicy, PartyChange
     from contactlib._party_types import PartyTypeRegistry
     from contactlib.ports import ContactRepository
 
 
-class ContactService:
+class ContactService(PartyLifecycleMethods, StatusMethods):
     """Create, change, link and resolve contacts in one repository.
 
     Each method that writes runs in one repository transaction, so a
@@ -277,141 +270,6 @@ class ContactService:
             One resolution per distinct party, in the order first given.
         """
         return resolve_party_defaults(self.repository, parties, role)
-
-    def rename_party(self, party: PartyRef, new_name: str) -> PartyChange:
-        """Rename a party, moving every link in one transaction.
-
-        Links keep their titles, roles and primary marks.
-
-        Raises:
-            PartyExistsError: Contacts are linked to a party of the new
-                name already; use `merge_parties` instead.
-
-        .. versionadded:: 0.1.0
-        """
-        return _party_services.rename_party(self.repository, party, new_name)
-
-    def merge_parties(self, source: PartyRef, target: PartyRef) -> PartyChange:
-        """Merge *source* into *target* in one transaction.
-
-        Every link to *source* moves to *target*, and a contact linked to
-        both keeps one link, with the roles of both.  The target's primary
-        contact stays primary.  Only when the target has none does the
-        source's primary contact become the target's.
-
-        Raises:
-            InvalidLinkError: The parties are the same, or `party_types`
-                does not allow the target's type or a moved role.
-
-        .. versionadded:: 0.1.0
-        """
-        return _party_services.merge_parties(
-            self.repository, source, target, self.party_types
-        )
-
-    def delete_party(
-        self, party: PartyRef, *, orphans: OrphanPolicy | str
-    ) -> PartyChange:
-        """Remove every link to a deleted party, in one transaction.
-
-        Args:
-            party: The party the host deleted.
-            orphans: What happens to contacts linked only to *party*:
-                `OrphanPolicy.DELETE` deletes them, `OrphanPolicy.KEEP`
-                keeps them standalone.  Contacts linked elsewhere too lose
-                only the link to *party*.
-
-        Raises:
-            InvalidValueError: *orphans* names no policy.
-
-        .. versionadded:: 0.1.0
-        """
-        return _party_services.delete_party(self.repository, party, orphans)
-
-    def record_outgoing(self, contact_id: str) -> StatusChange:
-        """Record that a message was sent to a contact.
-
-        A passive contact becomes open; see `status_after_outgoing`.
-
-        Raises:
-            ContactNotFoundError: No contact has *contact_id*.
-
-        .. versionadded:: 0.1.0
-        """
-        return self._record(contact_id, StatusEvent.OUTGOING)
-
-    def record_incoming(
-        self, *, email: str | None = None, phone: str | None = None
-    ) -> list[StatusChange]:
-        """Record a message from the person with this address or number.
-
-        Give exactly one of *email* (compared ignoring letter case) and
-        *phone* (in any formatting, parsed with the default region).
-        Every contact with that address or number becomes replied; none
-        is an empty list, not an error, because mail from strangers is
-        normal.
-
-        Raises:
-            InvalidValueError: Neither or both of *email* and *phone* are
-                given.
-            InvalidEmailError: *email* is not a valid address.
-            InvalidPhoneError: *phone* cannot be parsed.
-
-        .. versionadded:: 0.1.0
-        """
-        if (email is None) == (phone is None):
-            raise InvalidValueError(
-                "sender",
-                None,
-                "give either the e-mail address or the phone number of the "
-                "sender, not both or neither",
-            )
-        with self.repository.transaction():
-            found = (
-                self.find_by_email(email)
-                if email is not None
-                else self.find_by_phone(str(phone))
-            )
-            return [
-                self._record(contact.contact_id, StatusEvent.INCOMING)
-                for contact in found
-            ]
-
-    def set_status(
-        self, contact_id: str, status: ContactStatus | str
-    ) -> StatusChange:
-        """Set a contact's status by hand.
-
-        Raises:
-            ContactNotFoundError: No contact has *contact_id*.
-            InvalidValueError: *status* is not a status.
-
-        .. versionadded:: 0.1.0
-        """
-        return self._record(contact_id, StatusEvent.MANUAL, status)
-
-    def _record(
-        self,
-        contact_id: str,
-        event: StatusEvent,
-        status: ContactStatus | str | None = None,
-    ) -> StatusChange:
-        with self.repository.transaction():
-            contact = self.repository.get(contact_id)
-            changed = apply_status_event(contact, event, status)
-            stored = (
-                contact
-                if changed == contact
-                else self.repository.save(changed)
-            )
-        logger.debug(
-            "contact %s: %s event, status %s -> %s",
-            contact_id,
-            event,
-            contact.status,
-            stored.status,
-        )
-        return StatusChange(stored, contact.status, event)
 
     def find_by_email(self, text: str) -> list[Contact]:
         """Return the contacts with this address, ignoring letter case.
