@@ -808,6 +808,35 @@ class TestImport:
         assert "only contact with the role" in answer.stdout
         assert "Ada" in answer.stdout
 
+    def test_link_column(self, run, tmp_path):
+        """--link-column and --link-type link rows to named parties."""
+        sheet = tmp_path / "accounts.csv"
+        sheet.write_text(
+            "Name,Email,Account\nAnna Berg,anna@example.com,ACC-1\n",
+            encoding="utf-8",
+        )
+
+        imported = run(
+            "import",
+            str(sheet),
+            "--link-column",
+            "Account",
+            "--link-type",
+            "Shareholder",
+        )
+        answer = run("default", "Shareholder", "ACC-1")
+
+        assert imported.exit_code == 0
+        assert "only linked contact" in answer.stdout
+        assert "Anna Berg" in answer.stdout
+
+    def test_link_type_alone(self, run):
+        """--link-type without --link-column is a usage error."""
+        result = run("import", str(EXAMPLE), "--link-type", "Customer")
+
+        assert result.exit_code == 2
+        assert "give --link-column and --link-type together" in result.stderr
+
     def test_bad_mapping(self, run):
         """A --map value without '=' is a usage error."""
         result = run("import", str(EXAMPLE), "--map", "Roles")

@@ -72,6 +72,7 @@ class TestSchema:
             "contactlib_schema",
             "contact",
             "contact_email",
+            "contact_by_user",
             "contact_email_by_key",
             "contact_phone",
             "contact_phone_by_e164",
@@ -238,6 +239,7 @@ class TestIndexes:
             ("find_by_email", "a@example.com", "contact_email_by_key"),
             ("find_by_phone", "+4930901820", "contact_phone_by_e164"),
             ("find_by_parties", [CUSTOMER], "contact_link_by_party"),
+            ("find_by_user", "user-1", "contact_by_user"),
         ],
     )
     def test_lookup_plan(self, repository, method, argument, index):

@@ -169,7 +169,8 @@ class TestOptionErrors:
         """A mapping to a field that does not exist lists the fields."""
         assert reason(b"Foo\n1\n", mapping={"Foo": "emails"}) == (
             "the mapping sends column 'Foo' to 'emails', which is not a "
-            f"field; use one of {FIELDS}"
+            f"field; use one of {FIELDS}, or 'link:TYPE' for a column of "
+            "party names of type TYPE"
         )
 
     def test_unknown_mapped_column(self):

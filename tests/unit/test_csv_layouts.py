@@ -282,6 +282,24 @@ class TestThunderbird:
         assert record.unmodelled == ()
 
 
+class TestLinkMapping:
+    def test_link_type_column(self):
+        """A column mapped to link:TYPE links each row to that party type."""
+        _, records = read(
+            "Name,Account\nAnna Berg,ACC-1\n",
+            mapping={"Account": "link:Shareholder"},
+        )
+
+        assert records[0].links == (
+            SourceLink("Shareholder", "ACC-1", "Account"),
+        )
+
+    def test_empty_type_rejected(self):
+        """A link mapping without a party type is not a field."""
+        with pytest.raises(ValueError, match="'link:TYPE' for a column"):
+            read("Name,Account\nAnna,ACC-1\n", mapping={"Account": "link:"})
+
+
 class TestGeneric:
     def test_name_split(self):
         """A lone full name fills the first and last name."""

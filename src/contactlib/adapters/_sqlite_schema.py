@@ -53,6 +53,10 @@ _CREATE_V1 = (
     ) WITHOUT ROWID
     """,
     """
+    CREATE INDEX contact_by_user ON contact (user_id)
+        WHERE user_id IS NOT NULL
+    """,
+    """
     CREATE INDEX contact_email_by_key
         ON contact_email (address_key, contact_id)
     """,

@@ -354,6 +354,12 @@ class SqliteContactRepository(ContactRepository):
             (address.lower(),),
         )
 
+    def find_by_user(self, user_id: str) -> list[Contact]:
+        """Return the contacts linked to the host's user *user_id*."""
+        return self._select(
+            "WHERE c.user_id = ? ORDER BY c.contact_id", (user_id,)
+        )
+
     def find_by_phone(self, e164: str) -> list[Contact]:
         """Return the contacts with a number of this E.164 form."""
         return self._select(

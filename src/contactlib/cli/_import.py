@@ -179,6 +179,17 @@ def _wants_progress(settings: Settings) -> bool:
     "several columns.  FIELD is one of: " + ", ".join(MAPPING_FIELDS) + ".",
 )
 @click.option(
+    "--link-column",
+    metavar="COLUMN",
+    help="Column of party names to link each row's contact to; needs "
+    "--link-type.",
+)
+@click.option(
+    "--link-type",
+    metavar="TYPE",
+    help="Party type of the names in --link-column, such as Customer.",
+)
+@click.option(
     "--encoding",
     metavar="NAME",
     help="Text encoding, such as utf-8 or cp1252; detected by default.",
@@ -215,6 +226,8 @@ def import_files(  # noqa: PLR0917
     file_format: str | None,
     layout: str | None,
     mapping: dict[str, str],
+    link_column: str | None,
+    link_type: str | None,
     encoding: str | None,
     delimiter: str | None,
     strict: bool,
@@ -228,6 +241,11 @@ def import_files(  # noqa: PLR0917
     are imported one after the other, each in batches of rows.
     """
     settings = settings_of(ctx)
+    if (link_column is None) != (link_type is None):
+        message = "give --link-column and --link-type together"
+        raise click.UsageError(message)
+    if link_column is not None and link_type is not None:
+        mapping = {**mapping, link_column: f"link:{link_type}"}
     paths = [Path(name) for name in files]
     for path in paths:
         _check_readable(path)

@@ -19,6 +19,7 @@ from contactlib.interchange._detect import (
     text_sample,
 )
 from contactlib.interchange._layouts import (
+    LINK_PREFIX,
     MAPPING_FIELDS,
     Column,
     Layout,
@@ -320,13 +321,17 @@ def _checked_mapping(
         header: field
         for header, field in mapping.items()
         if field not in MAPPING_FIELDS
+        and not (
+            field.startswith(LINK_PREFIX) and field[len(LINK_PREFIX) :].strip()
+        )
     }
     if unknown:
         header, field = next(iter(unknown.items()))
         raise ImportFileError(
             path,
             f"the mapping sends column {header!r} to {field!r}, which is "
-            f"not a field; use one of {', '.join(MAPPING_FIELDS)}",
+            f"not a field; use one of {', '.join(MAPPING_FIELDS)}, or "
+            f"'{LINK_PREFIX}TYPE' for a column of party names of type TYPE",
         )
     return dict(mapping)
 

@@ -452,8 +452,18 @@ def classify(
     return columns
 
 
+LINK_PREFIX = "link:"
+"""Prefix of a mapping target naming a party type, as in ``link:Lead``."""
+
+
 def mapping_spec(field: str) -> Spec:
-    """Return the meaning of a column that a user mapping sends to *field*."""
+    """Return the meaning of a column that a user mapping sends to *field*.
+
+    Besides the names in `MAPPING_FIELDS`, *field* may be ``link:TYPE``:
+    the column then holds names of parties of type ``TYPE``.
+    """
+    if field.startswith(LINK_PREFIX):
+        return Spec("party_name", party_type=field[len(LINK_PREFIX) :].strip())
     if field == "mobile":
         return Spec("mobile", is_mobile=True)
     if field == "customer":
