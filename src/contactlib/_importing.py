@@ -36,6 +36,7 @@ from contactlib.exceptions import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from contactlib._party_types import PartyTypeRegistry
     from contactlib.ports import ContactRepository
 
     _Writer: TypeAlias = Callable[
@@ -277,13 +278,41 @@ def _parse_flags(
         del fields["unsubscribed"]
 
 
+def _build_links(
+    record: SourceRecord,
+    party_types: PartyTypeRegistry | None,
+    errors: list[InvalidValueError],
+) -> list[Link]:
+    """Make the links of *record*, adding each problem to *errors*."""
+    links: list[Link] = []
+    for link in record.links:
+        try:
+            made = Link(
+                link.party_type,
+                link.party_name,
+                title=link.title,
+                is_primary=link.is_primary,
+                roles=link.roles,
+            )
+            if party_types is not None:
+                party_types.check_link(made)
+            links.append(made)
+        except InvalidValueError as error:
+            errors.append(type(error)("links", error.value, error.reason))
+    return links
+
+
 def build_from_record(
     record: SourceRecord,
     *,
     region: str | None = None,
     strict: bool = False,
+    party_types: PartyTypeRegistry | None = None,
 ) -> Contact:
     """Validate *record* and make the contact it describes.
+
+    With *party_types*, a link to a type it does not register, or with a
+    role it does not know, is an invalid value of the record.
 
     Raises:
         InvalidContactError: Every invalid value of the record.
@@ -314,20 +343,7 @@ def build_from_record(
             errors.append(
                 type(error)(f"phones[{index}]", phone.text, error.reason)
             )
-    links: list[Link] = []
-    for link in record.links:
-        try:
-            links.append(
-                Link(
-                    link.party_type,
-                    link.party_name,
-                    title=link.title,
-                    is_primary=link.is_primary,
-                    roles=link.roles,
-                )
-            )
-        except InvalidValueError as error:
-            errors.append(type(error)("links", error.value, error.reason))
+    links = _build_links(record, party_types, errors)
     fields: dict[str, object] = dict(record.fields)
     if not fields.get("contact_id"):
         fields.pop("contact_id", None)
@@ -374,6 +390,7 @@ def import_records(
     batch_size: int = 500,
     on_progress: Callable[[int], None] | None = None,
     upsert: UpsertKey | str | None = None,
+    party_types: PartyTypeRegistry | None = None,
 ) -> ImportReport:
     """Validate records and store the valid ones in batches.
 
@@ -392,6 +409,9 @@ def import_records(
         batch_size: Contacts written per transaction.
         on_progress: Called with the number of rows read so far after
             each batch.
+        party_types: When given, rows with a link to a party type it does
+            not register, or with a role it does not know, are rejected;
+            ``None`` (the default) stores every type and role.
         upsert: ``None`` (the default) adds every row as a new contact.
             `UpsertKey.CONTACT_ID` updates the stored contact with the
             row's id, and `UpsertKey.EMAIL` the one stored contact with
@@ -412,7 +432,9 @@ def import_records(
         raise InvalidValueError("batch_size", batch_size, "must be at least 1")
     key = _upsert_key(upsert)
     report = ImportReport(dry_run=dry_run)
-    settings = _Settings(region, strict, batch_size, on_progress, key)
+    settings = _Settings(
+        region, strict, batch_size, on_progress, key, party_types
+    )
     if not dry_run:
         _run(records, repository, report, settings)
         return report
@@ -444,6 +466,7 @@ class _Settings:
     batch_size: int
     on_progress: Callable[[int], None] | None
     upsert: UpsertKey | None
+    party_types: PartyTypeRegistry | None
 
 
 def _run(
@@ -459,7 +482,12 @@ def _run(
     for record in records:
         report.rows_read += 1
         try:
-            contact = build_from_record(record, region=region, strict=strict)
+            contact = build_from_record(
+                record,
+                region=region,
+                strict=strict,
+                party_types=settings.party_types,
+            )
         except InvalidContactError as group:
             report.rejected.append(_reject(record, group))
             continue

@@ -8,6 +8,9 @@ from contactlib import (
     PartyRef,
     PartyType,
     PartyTypeRegistry,
+    SourceLink,
+    SourceRecord,
+    import_records,
 )
 from contactlib._eligibility import portal_type_names
 from contactlib.exceptions import InvalidLinkError
@@ -182,3 +185,44 @@ class TestPortalTypes:
 
         assert "Customer" in names
         assert "Lead" not in names
+
+
+class TestImportChecksRegistry:
+    def test_unregistered_type_rejected(self):
+        """An import with a registry rejects rows linked to other types."""
+        records = [
+            SourceRecord(
+                2,
+                fields={"first_name": "Anna"},
+                links=(SourceLink("Customer", "ACME", "Link Name"),),
+            ),
+            SourceRecord(
+                3,
+                fields={"first_name": "Ben"},
+                links=(SourceLink("Patient", "P-1", "Link Name"),),
+            ),
+        ]
+
+        report = import_records(
+            records, MemoryContactRepository(), party_types=REGISTRY
+        )
+
+        assert report.stored == 1
+        assert [row.row for row in report.rejected] == [3]
+        problem = report.rejected[0].problems[0]
+        assert problem.column == "Link Name"
+        assert problem.reason.startswith("unknown party type 'Patient'")
+
+    def test_no_registry_stores_all(self):
+        """Without a registry an import stores every type, as before."""
+        records = [
+            SourceRecord(
+                2,
+                fields={"first_name": "Ben"},
+                links=(SourceLink("Patient", "P-1", "Link Name"),),
+            )
+        ]
+
+        report = import_records(records, MemoryContactRepository())
+
+        assert report.stored == 1
