@@ -8,7 +8,7 @@ import attrs
 
 from contactlib._log import logger
 from contactlib._model import Contact, Link, PartyRef, build_contact
-from contactlib._normalize import normalize_email, parse_phone
+from contactlib._normalize import mask_phone, normalize_email, parse_phone
 from contactlib._resolution import Resolution, resolve_default_contact
 from contactlib.exceptions import (
     InvalidLinkError,
@@ -273,8 +273,8 @@ class ContactService:
             raise InvalidPhoneError(
                 "phone",
                 text,
-                f"cannot parse {text.strip()[-2:]!r}… as a phone number"
-                + hint,
+                f"cannot parse {mask_phone(text.strip())!r} as a complete "
+                "phone number" + hint,
             )
         return self.repository.find_by_phone(parsed.e164)
 
