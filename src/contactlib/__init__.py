@@ -5,8 +5,6 @@ primary and default contacts, and services that run them against a
 storage port.  See the docs for a guided tour.
 """
 
-from __future__ import annotations
-
 from contactlib._eligibility import (
     EligibilityContext,
     EligibilityRule,

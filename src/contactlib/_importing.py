@@ -18,6 +18,7 @@ from contactlib._model import (
     Contact,
     EmailAddress,
     Link,
+    PartyRef,
     PhoneNumber,
     build_contact,
 )
@@ -29,8 +30,10 @@ from contactlib._upsert import (
 )
 from contactlib.exceptions import (
     ConflictError,
+    DuplicateContactError,
     InvalidContactError,
     InvalidValueError,
+    PrimaryContactConflictError,
 )
 
 if TYPE_CHECKING:
@@ -524,13 +527,44 @@ def _write(
                     repository.add(contact)
             except ConflictError as error:
                 report.rejected.append(
-                    RejectedRow(record.row, (RowProblem("", "", str(error)),))
+                    RejectedRow(record.row, (conflict_problem(record, error),))
                 )
             else:
                 _record_stored(report, record, contact)
         return
     for (record, _), contact in zip(batch, stored, strict=True):
         _record_stored(report, record, contact)
+
+
+def conflict_problem(record: SourceRecord, error: ConflictError) -> RowProblem:
+    """Describe a storage conflict in terms of the row's own cells.
+
+    The contact of a rejected row was never stored, so its generated id
+    means nothing to the user; the problem names the cell instead.
+    """
+    if isinstance(error, PrimaryContactConflictError):
+        party = PartyRef(error.party_type, error.party_name)
+        columns = [
+            link.column
+            for link in record.links
+            if PartyRef(link.party_type, link.party_name) == party
+        ]
+        return RowProblem(
+            columns[0] if columns else "",
+            error.party_name,
+            f"{party} already has primary contact "
+            f"{error.current_primary_id!r}, so this row cannot be its "
+            "primary contact too; clear the row's primary mark, or make "
+            "this contact primary after the import",
+        )
+    if isinstance(error, DuplicateContactError):
+        return RowProblem(
+            record.columns.get("contact_id", "contact_id"),
+            error.contact_id,
+            f"a contact with id {error.contact_id!r} already exists; "
+            "import with upsert by contact id to update it",
+        )
+    return RowProblem("", "", str(error))
 
 
 def _upserter(key: UpsertKey) -> _Writer:
@@ -579,7 +613,7 @@ def _upsert_alone(
         with repository.transaction():
             return _upsert_one(repository, record, contact, key)
     except ConflictError as error:
-        return RejectedRow(record.row, (RowProblem("", "", str(error)),))
+        return RejectedRow(record.row, (conflict_problem(record, error),))
 
 
 def _upsert_one(
@@ -605,7 +639,13 @@ def _record_stored(
 ) -> None:
     report.stored_ids.append(contact.contact_id)
     report.warnings.extend(
-        RowWarning(record.row, column, value, "contactlib has no field for it")
+        RowWarning(
+            record.row,
+            column,
+            value,
+            "the layout maps this column to no contactlib field; map it "
+            "to a field if it holds one",
+        )
         for column, value in record.unmodelled
     )
     report.warnings.extend(

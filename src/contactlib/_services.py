@@ -8,7 +8,7 @@ import attrs
 
 from contactlib._log import logger
 from contactlib._model import Contact, Link, PartyRef, build_contact
-from contactlib._normalize import normalize_email, parse_phone
+from contactlib._normalize import mask_phone, normalize_email, parse_phone
 from contactlib._party_services import PartyLifecycleMethods
 from contactlib._party_types import ERPNEXT_PARTY_TYPES, check_links
 from contactlib._resolution import (
@@ -298,8 +298,8 @@ class ContactService(PartyLifecycleMethods, StatusMethods):
             raise InvalidPhoneError(
                 "phone",
                 text,
-                f"cannot parse {text.strip()[-2:]!r}… as a phone number"
-                + hint,
+                f"cannot parse {mask_phone(text.strip())!r} as a complete "
+                "phone number" + hint,
             )
         return self.repository.find_by_phone(parsed.e164)
 

@@ -237,8 +237,8 @@ class TestShow:
 
         assert result.exit_code == 2
         assert _one_line_error(result) == (
-            "error: contact 'nobody' not found; check the id with "
-            "`contactlib list`"
+            "error: contact 'nobody' not found; check the id, or search "
+            "for the contact by name or e-mail"
         )
 
     def test_json(self, seeded, run):
