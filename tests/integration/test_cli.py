@@ -830,6 +830,21 @@ class TestImport:
         assert "only linked contact" in answer.stdout
         assert "Anna Berg" in answer.stdout
 
+    def test_unknown_party_type_rejected(self, run, tmp_path):
+        """Import rejects a row whose party type is not registered."""
+        sheet = tmp_path / "types.csv"
+        sheet.write_text(
+            "Name,Party Type,Party Name\nAnna,Patient,P1\nBob,Customer,C1\n",
+            encoding="utf-8",
+        )
+
+        result = run("import", str(sheet), "--json")
+
+        report = json.loads(result.stdout)["files"][0]
+        assert report["stored"] == 1
+        assert report["rejected"] == 1
+        assert "unknown party type 'Patient'" in result.stdout
+
     def test_link_type_alone(self, run):
         """--link-type without --link-column is a usage error."""
         result = run("import", str(EXAMPLE), "--link-type", "Customer")
