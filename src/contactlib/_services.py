@@ -182,10 +182,15 @@ class ContactService(PartyLifecycleMethods, StatusMethods):
         )
         check_links([link], self.party_types)
         with self.repository.transaction():
-            contact = self.repository.get(contact_id).with_link(link)
+            current = self.repository.get(contact_id)
+            contact = current.with_link(link)
             if primary:
                 self._demote_primary(party, keep=contact_id)
                 contact = contact.with_primary_mark(party, primary=True)
+            if contact == current:
+                # Nothing to change: keep the version, so that linking is
+                # idempotent and conflicts with no concurrent writer.
+                return current
             stored = self.repository.save(contact)
         logger.debug("linked contact %s to %s", contact_id, party)
         return stored
