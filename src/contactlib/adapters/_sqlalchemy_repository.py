@@ -420,29 +420,33 @@ def _find_conflict(
             )
             if taken is not None:
                 return DuplicateContactError(taken)
+    # Claims in the order of the contacts and their links, so that the
+    # first conflicting link is reported, as the memory adapter does.
     claims = {
         link.party: contact.contact_id
         for contact in contacts
         for link in contact.links
         if link.is_primary
     }
-    for parties in _batched(sorted(claims), _CHUNK):
-        by_key = {(p.party_type, p.party_name): claims[p] for p in parties}
+    holders: dict[tuple[str, str], str] = {}
+    for parties in _batched(list(claims), _CHUNK):
         rows = connection.execute(
             sa.select(
                 links_table.c.party_type,
                 links_table.c.party_name,
                 links_table.c.contact_id,
-            )
-            .where(_party_in(parties), links_table.c.is_primary)
-            .order_by(links_table.c.party_type, links_table.c.party_name)
+            ).where(_party_in(parties), links_table.c.is_primary)
         )
-        for party_type, party_name, holder in rows:
-            claimant = by_key[party_type, party_name]
-            if holder != claimant:
-                return PrimaryContactConflictError(
-                    party_type, party_name, claimant, holder
-                )
+        holders.update(
+            ((party_type, party_name), holder)
+            for party_type, party_name, holder in rows
+        )
+    for party, claimant in claims.items():
+        holder = holders.get((party.party_type, party.party_name))
+        if holder is not None and holder != claimant:
+            return PrimaryContactConflictError(
+                party.party_type, party.party_name, claimant, holder
+            )
     return None
 
 
