@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import sqlite3
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -171,35 +172,91 @@ def check_region(
     return region
 
 
+class DatabaseState(enum.Enum):
+    """What a ``--db`` path holds, as far as contactlib is concerned."""
+
+    MISSING = "missing"
+    """No file at the path."""
+    EMPTY = "empty"
+    """An empty file, or a SQLite database with no tables."""
+    CONTACTS = "contacts"
+    """A SQLite database with the contact schema."""
+    OTHER = "other"
+    """A SQLite database with tables of another program only."""
+
+
+def database_state(path: Path) -> DatabaseState:
+    """Return what *path* holds, without changing the file.
+
+    Raises:
+        CliError: The path exists but is not a SQLite database.
+        sqlite3.Error: The file has a SQLite header but cannot be read.
+    """
+    from contactlib.adapters._sqlite_schema import (  # noqa: PLC0415
+        has_tables,
+        stored_version,
+    )
+
+    if not path.exists():
+        return DatabaseState.MISSING
+    _check_sqlite_file(path)
+    # mode=rw never creates a file.  It is not mode=ro, because a
+    # read-only connection to a WAL file leaves its -wal and -shm files
+    # behind; a read-write one removes them when it closes.
+    uri = path.absolute().as_uri() + "?mode=rw"
+    connection = sqlite3.connect(uri, uri=True)
+    try:
+        if stored_version(connection):
+            return DatabaseState.CONTACTS
+        if has_tables(connection):
+            return DatabaseState.OTHER
+        return DatabaseState.EMPTY
+    finally:
+        connection.close()
+
+
 def open_repository(path: Path, *, create: bool) -> ContactRepository:
-    """Open the SQLite database at *path*.
+    """Open the contact database at *path*.
 
     Args:
         path: The database file.
-        create: Create the file when it does not exist; otherwise a
-            missing file is an error.
+        create: Create the file, or the contact schema in an empty file,
+            when it is missing.  A SQLite file that holds another
+            program's tables is never changed.
 
     Raises:
-        CliError: The file does not exist and *create* is false, its
-            folder does not exist, or it is not a SQLite database.
+        CliError: The file does not exist or has no contact schema and
+            *create* is false, its folder does not exist, it is not a
+            SQLite database, or it holds another program's tables.
     """
     from contactlib.adapters.sqlite import (  # noqa: PLC0415
         SqliteContactRepository,
     )
 
-    if not path.exists() and not create:
+    state = database_state(path)
+    if state is DatabaseState.MISSING and not create:
         raise CliError(
             f"database {path} not found; import contacts first with "
             "`contactlib import FILE`, or give the database with --db"
         )
-    if path.exists():
-        _check_sqlite_file(path)
-    elif not path.parent.is_dir():
+    if state is DatabaseState.MISSING and not path.parent.is_dir():
         raise CliError(
             f"cannot create database {path}: folder {path.parent} does not "
             "exist; create it or give another path with --db"
         )
-    return SqliteContactRepository(path)
+    if state is DatabaseState.OTHER:
+        raise CliError(
+            f"{path} is a SQLite database of another program: it has "
+            "tables but no contacts; give the path of a contactlib "
+            "database or of a new file with --db"
+        )
+    if state is DatabaseState.EMPTY and not create:
+        raise CliError(
+            f"{path} is not a contactlib database: it is empty; import "
+            "contacts into it first with `contactlib import FILE`, or "
+            "check --db"
+        )
+    return SqliteContactRepository(path, create=create)
 
 
 def _check_sqlite_file(path: Path) -> None:
