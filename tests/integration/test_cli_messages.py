@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -54,3 +55,47 @@ class TestImportAdvice:
             "encoding; give the file's encoding (`--encoding cp1252` on "
             "the command line, `encoding='cp1252'` in Python)\n"
         )
+
+
+class TestLongValues:
+    def test_import_report(self, db, tmp_path):
+        """A huge cell is cut in the text report and whole in JSON."""
+        name = "A" * 120_000
+        sheet = tmp_path / "big.csv"
+        sheet.write_text(f"First Name,Email\n{name},a@example.com\n")
+
+        text = _run(db, "import", "--dry-run", str(sheet))
+        data = _run(db, "import", "--dry-run", "--json", str(sheet))
+
+        problem = json.loads(data.stdout)["files"][0]["rejections"][0]
+        assert text.stdout.splitlines()[1] == (
+            f"  row 2: First Name '{'A' * 60}…' (120000 characters): is "
+            "120000 characters long, more than the 140 allowed"
+        )
+        assert problem["problems"][0]["value"] == name
+
+    def test_show_unknown_id(self, db, tmp_path):
+        """An unknown id of 100,000 characters is cut in the error."""
+        sheet = tmp_path / "one.csv"
+        sheet.write_text("First Name\nAda\n")
+        _run(db, "import", str(sheet))
+
+        result = _run(db, "show", "a" * 100_000)
+
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: contact '{'a' * 60}…' (100000 characters) not found; "
+            "check the id with `contactlib list`\n"
+        )
+
+    def test_phone(self, db, tmp_path):
+        """A 301-digit phone number is cut in the import report."""
+        sheet = tmp_path / "phone.csv"
+        sheet.write_text(f"First Name,Phone\nAda,{'1' * 301}\n")
+
+        result = _run(db, "import", "--dry-run", str(sheet))
+
+        assert result.stdout.splitlines()[1].startswith(
+            f"  row 2: Phone '{'1' * 60}…' (301 characters): "
+        )
+        assert len(max(result.output.splitlines(), key=len)) < 250
