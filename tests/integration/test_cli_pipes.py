@@ -17,8 +17,8 @@ EXAMPLE = ROOT / "examples" / "contacts.csv"
 def _closed_stdout(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the command with a standard output pipe that is closed at once.
 
-    The pipe is closed before the interpreter has started, so the first
-    write of the command meets a closed pipe.
+    The pipe is closed right after the process starts, which is long
+    before the command has imported its modules and written anything.
     """
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "contactlib", *args],

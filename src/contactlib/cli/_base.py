@@ -166,8 +166,8 @@ def check_region(
     """Validate a region code from the command line or the environment.
 
     Raises:
-        CliError: The code is not a region that phone numbers know; the
-            message says whether it came from ``--region`` or from the
+        CliError: The code is not a region of the phone number metadata.
+            The message names its source: ``--region`` or the
             environment variable.
     """
     if value is None or not value.strip():
@@ -239,7 +239,7 @@ def check_roles(
 
 
 class DatabaseState(enum.Enum):
-    """What a ``--db`` path holds, as far as contactlib is concerned."""
+    """Kind of file at a ``--db`` path, as far as contactlib is concerned."""
 
     MISSING = "missing"
     """No file at the path."""
@@ -252,7 +252,7 @@ class DatabaseState(enum.Enum):
 
 
 def database_state(path: Path) -> DatabaseState:
-    """Return what *path* holds, without changing the file.
+    """Return the kind of file at *path*, without changing the file.
 
     Raises:
         CliError: The path exists but is not a SQLite database.
@@ -287,13 +287,13 @@ def open_repository(path: Path, *, create: bool) -> ContactRepository:
     Args:
         path: The database file.
         create: Create the file, or the contact schema in an empty file,
-            when it is missing.  A SQLite file that holds another
+            when it is missing.  A SQLite file that contains another
             program's tables is never changed.
 
     Raises:
         CliError: The file does not exist or has no contact schema and
             *create* is false, its folder does not exist, it is not a
-            SQLite database, or it holds another program's tables.
+            SQLite database, or it contains another program's tables.
     """
     from contactlib.adapters.sqlite import (  # noqa: PLC0415
         SqliteContactRepository,

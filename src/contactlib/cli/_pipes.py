@@ -8,7 +8,7 @@ null device, and lets every later write go there, so the command
 finishes its work and exits with the status the work earned.
 
 This module imports neither click nor rich, so `contactlib.cli.main` can
-use it before it knows they are installed.
+use it before it checks that they are installed.
 """
 
 from __future__ import annotations
@@ -70,8 +70,8 @@ class PipeSafeStream:
             self._stream.flush()
         except BrokenPipeError:
             self._discard()
-            # The buffered data is still in the stream; it goes to the
-            # null device now, so a later flush cannot fail again.
+            # The stream keeps the data it could not write.  Its file
+            # descriptor now points at the null device, which takes it.
             self._stream.flush()
 
     def _discard(self) -> None:

@@ -44,9 +44,9 @@ def clip(text: str) -> str:
 def shorten_quoted(message: str) -> str:
     """Shorten every quoted value in *message* that is too long to read.
 
-    Library messages quote the values they repeat with `repr`; this cuts
-    each quoted value longer than `MAX_SHOWN` characters as `shorten`
-    does and leaves the rest of the message as it is.
+    Library messages quote the values they repeat with `repr`.  Each
+    quoted value longer than `MAX_SHOWN` characters is cut as `shorten`
+    cuts it, and the rest of the message stays as it is.
     """
     return _QUOTED.sub(_shorten_match, message)
 
