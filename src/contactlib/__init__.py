@@ -5,8 +5,6 @@ primary and default contacts, and services that run them against a
 storage port.  See the docs for a guided tour.
 """
 
-from __future__ import annotations
-
 from contactlib._eligibility import (
     EligibilityContext,
     EligibilityRule,
@@ -29,6 +27,13 @@ from contactlib._importing import (
     import_records,
 )
 from contactlib._invitations import InvitationService
+from contactlib._lifecycle import (
+    OrphanPolicy,
+    PartyChange,
+    apply_contact_wide_primary,
+    move_link,
+    source_primary_survives,
+)
 from contactlib._model import (
     Contact,
     ContactStatus,
@@ -45,6 +50,10 @@ from contactlib._normalize import (
     normalize_name,
     parse_phone,
 )
+from contactlib._party_types import (
+    PartyType,
+    PartyTypeRegistry,
+)
 from contactlib._portal_model import (
     Invitation,
     InvitationStatus,
@@ -59,8 +68,18 @@ from contactlib._resolution import (
     Resolution,
     ResolutionReason,
     resolve_default_contact,
+    resolve_default_contacts,
+    resolve_party_default,
+    resolve_party_defaults,
 )
 from contactlib._services import ContactService
+from contactlib._status import (
+    StatusChange,
+    StatusEvent,
+    apply_status_event,
+    status_after_incoming,
+    status_after_outgoing,
+)
 from contactlib._templates import InvitationTemplate, MessageTemplate
 from contactlib._upsert import UpsertKey
 
@@ -82,8 +101,12 @@ __all__ = [
     "InviteResult",
     "Link",
     "MessageTemplate",
+    "OrphanPolicy",
     "ParsedPhone",
+    "PartyChange",
     "PartyRef",
+    "PartyType",
+    "PartyTypeRegistry",
     "PhoneNumber",
     "PortalTypeSource",
     "PortalUser",
@@ -96,18 +119,29 @@ __all__ = [
     "SourceLink",
     "SourcePhone",
     "SourceRecord",
+    "StatusChange",
+    "StatusEvent",
     "SystemClock",
     "UpsertKey",
+    "apply_contact_wide_primary",
+    "apply_status_event",
     "build_contact",
     "build_from_record",
     "check_eligibility",
     "email_key",
     "hash_token",
     "import_records",
+    "move_link",
     "new_token",
     "normalize_email",
     "normalize_name",
     "parse_phone",
     "portal_scope",
     "resolve_default_contact",
+    "resolve_default_contacts",
+    "resolve_party_default",
+    "resolve_party_defaults",
+    "source_primary_survives",
+    "status_after_incoming",
+    "status_after_outgoing",
 ]

@@ -18,6 +18,7 @@ from contactlib._model import (
     Contact,
     EmailAddress,
     Link,
+    PartyRef,
     PhoneNumber,
     build_contact,
 )
@@ -29,13 +30,16 @@ from contactlib._upsert import (
 )
 from contactlib.exceptions import (
     ConflictError,
+    DuplicateContactError,
     InvalidContactError,
     InvalidValueError,
+    PrimaryContactConflictError,
 )
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from contactlib._party_types import PartyTypeRegistry
     from contactlib.ports import ContactRepository
 
     _Writer: TypeAlias = Callable[
@@ -277,13 +281,41 @@ def _parse_flags(
         del fields["unsubscribed"]
 
 
+def _build_links(
+    record: SourceRecord,
+    party_types: PartyTypeRegistry | None,
+    errors: list[InvalidValueError],
+) -> list[Link]:
+    """Make the links of *record*, adding each problem to *errors*."""
+    links: list[Link] = []
+    for link in record.links:
+        try:
+            made = Link(
+                link.party_type,
+                link.party_name,
+                title=link.title,
+                is_primary=link.is_primary,
+                roles=link.roles,
+            )
+            if party_types is not None:
+                party_types.check_link(made)
+            links.append(made)
+        except InvalidValueError as error:
+            errors.append(type(error)("links", error.value, error.reason))
+    return links
+
+
 def build_from_record(
     record: SourceRecord,
     *,
     region: str | None = None,
     strict: bool = False,
+    party_types: PartyTypeRegistry | None = None,
 ) -> Contact:
     """Validate *record* and make the contact it describes.
+
+    With *party_types*, a link to a type it does not register, or with a
+    role it does not know, is an invalid value of the record.
 
     Raises:
         InvalidContactError: Every invalid value of the record.
@@ -314,20 +346,7 @@ def build_from_record(
             errors.append(
                 type(error)(f"phones[{index}]", phone.text, error.reason)
             )
-    links: list[Link] = []
-    for link in record.links:
-        try:
-            links.append(
-                Link(
-                    link.party_type,
-                    link.party_name,
-                    title=link.title,
-                    is_primary=link.is_primary,
-                    roles=link.roles,
-                )
-            )
-        except InvalidValueError as error:
-            errors.append(type(error)("links", error.value, error.reason))
+    links = _build_links(record, party_types, errors)
     fields: dict[str, object] = dict(record.fields)
     if not fields.get("contact_id"):
         fields.pop("contact_id", None)
@@ -374,6 +393,7 @@ def import_records(
     batch_size: int = 500,
     on_progress: Callable[[int], None] | None = None,
     upsert: UpsertKey | str | None = None,
+    party_types: PartyTypeRegistry | None = None,
 ) -> ImportReport:
     """Validate records and store the valid ones in batches.
 
@@ -392,6 +412,9 @@ def import_records(
         batch_size: Contacts written per transaction.
         on_progress: Called with the number of rows read so far after
             each batch.
+        party_types: When given, rows with a link to a party type it does
+            not register, or with a role it does not know, are rejected;
+            ``None`` (the default) stores every type and role.
         upsert: ``None`` (the default) adds every row as a new contact.
             `UpsertKey.CONTACT_ID` updates the stored contact with the
             row's id, and `UpsertKey.EMAIL` the one stored contact with
@@ -412,7 +435,9 @@ def import_records(
         raise InvalidValueError("batch_size", batch_size, "must be at least 1")
     key = _upsert_key(upsert)
     report = ImportReport(dry_run=dry_run)
-    settings = _Settings(region, strict, batch_size, on_progress, key)
+    settings = _Settings(
+        region, strict, batch_size, on_progress, key, party_types
+    )
     if not dry_run:
         _run(records, repository, report, settings)
         return report
@@ -444,6 +469,7 @@ class _Settings:
     batch_size: int
     on_progress: Callable[[int], None] | None
     upsert: UpsertKey | None
+    party_types: PartyTypeRegistry | None
 
 
 def _run(
@@ -459,7 +485,12 @@ def _run(
     for record in records:
         report.rows_read += 1
         try:
-            contact = build_from_record(record, region=region, strict=strict)
+            contact = build_from_record(
+                record,
+                region=region,
+                strict=strict,
+                party_types=settings.party_types,
+            )
         except InvalidContactError as group:
             report.rejected.append(_reject(record, group))
             continue
@@ -496,13 +527,44 @@ def _write(
                     repository.add(contact)
             except ConflictError as error:
                 report.rejected.append(
-                    RejectedRow(record.row, (RowProblem("", "", str(error)),))
+                    RejectedRow(record.row, (conflict_problem(record, error),))
                 )
             else:
                 _record_stored(report, record, contact)
         return
     for (record, _), contact in zip(batch, stored, strict=True):
         _record_stored(report, record, contact)
+
+
+def conflict_problem(record: SourceRecord, error: ConflictError) -> RowProblem:
+    """Describe a storage conflict in terms of the row's own cells.
+
+    The contact of a rejected row was never stored, so its generated id
+    means nothing to the user; the problem names the cell instead.
+    """
+    if isinstance(error, PrimaryContactConflictError):
+        party = PartyRef(error.party_type, error.party_name)
+        columns = [
+            link.column
+            for link in record.links
+            if PartyRef(link.party_type, link.party_name) == party
+        ]
+        return RowProblem(
+            columns[0] if columns else "",
+            error.party_name,
+            f"{party} already has primary contact "
+            f"{error.current_primary_id!r}, so this row cannot be its "
+            "primary contact too; clear the row's primary mark, or make "
+            "this contact primary after the import",
+        )
+    if isinstance(error, DuplicateContactError):
+        return RowProblem(
+            record.columns.get("contact_id", "contact_id"),
+            error.contact_id,
+            f"a contact with id {error.contact_id!r} already exists; "
+            "import with upsert by contact id to update it",
+        )
+    return RowProblem("", "", str(error))
 
 
 def _upserter(key: UpsertKey) -> _Writer:
@@ -551,7 +613,7 @@ def _upsert_alone(
         with repository.transaction():
             return _upsert_one(repository, record, contact, key)
     except ConflictError as error:
-        return RejectedRow(record.row, (RowProblem("", "", str(error)),))
+        return RejectedRow(record.row, (conflict_problem(record, error),))
 
 
 def _upsert_one(
@@ -577,7 +639,13 @@ def _record_stored(
 ) -> None:
     report.stored_ids.append(contact.contact_id)
     report.warnings.extend(
-        RowWarning(record.row, column, value, "contactlib has no field for it")
+        RowWarning(
+            record.row,
+            column,
+            value,
+            "the layout maps this column to no contactlib field; map it "
+            "to a field if it holds one",
+        )
         for column, value in record.unmodelled
     )
     report.warnings.extend(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import copy
 import enum
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from contactlib._normalize import (
+    describe_control,
     email_key,
     find_control,
     is_e164,
@@ -26,7 +27,9 @@ from contactlib.exceptions import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
+
+_Item = TypeVar("_Item")
 
 
 class ContactStatus(enum.StrEnum):
@@ -78,7 +81,7 @@ class PartyRef:
         return f"{self.party_type} {self.party_name}"
 
 
-def _normalize_roles(roles: Iterable[str]) -> frozenset[str]:
+def normalize_roles(roles: Iterable[str]) -> frozenset[str]:
     if isinstance(roles, str):
         roles = [roles]
     return frozenset(
@@ -109,7 +112,7 @@ class Link:
     title: str = attrs.field(default="", converter=_clean_text)
     is_primary: bool = attrs.field(default=False, converter=bool)
     roles: frozenset[str] = attrs.field(
-        factory=frozenset, converter=_normalize_roles
+        factory=frozenset, converter=normalize_roles
     )
 
     def __attrs_post_init__(self) -> None:
@@ -349,7 +352,7 @@ def _optional_name(value: str | None) -> str:
     return "" if value is None else normalize_name(value)
 
 
-def _to_status(value: ContactStatus | str) -> ContactStatus:
+def to_status(value: ContactStatus | str) -> ContactStatus:
     try:
         return ContactStatus(value)
     except ValueError:
@@ -363,10 +366,7 @@ def _check_control(field: str, value: str) -> None:
     position = find_control(value)
     if position is not None:
         raise InvalidValueError(
-            field,
-            value,
-            f"contains control character U+{ord(value[position]):04X} at "
-            f"position {position}; remove it",
+            field, value, describe_control(value, position)
         )
 
 
@@ -420,7 +420,7 @@ class Contact:
     company_name: str = attrs.field(default="", converter=_optional_name)
     department: str = attrs.field(default="", converter=_optional_name)
     status: ContactStatus = attrs.field(
-        default=ContactStatus.PASSIVE, converter=_to_status
+        default=ContactStatus.PASSIVE, converter=to_status
     )
     emails: tuple[EmailAddress, ...] = attrs.field(
         factory=tuple, converter=_settle_emails
@@ -578,24 +578,17 @@ def build_contact(**fields: Any) -> Contact:  # noqa: ANN401
     region = fields.pop("region", None)
     strict = fields.pop("strict", False)
     errors: list[InvalidValueError] = []
-    emails: list[EmailAddress] = []
-    for index, item in enumerate(fields.pop("emails", ())):
-        try:
-            emails.append(
-                EmailAddress(item) if isinstance(item, str) else item
-            )
-        except InvalidValueError as error:
-            errors.append(_reindex(error, f"emails[{index}]"))
-    phones: list[PhoneNumber] = []
-    for index, item in enumerate(fields.pop("phones", ())):
-        try:
-            phones.append(
-                PhoneNumber.parse(item, region=region, strict=strict)
-                if isinstance(item, str)
-                else item
-            )
-        except InvalidValueError as error:
-            errors.append(_reindex(error, f"phones[{index}]"))
+
+    def parse_email(item: str) -> EmailAddress:
+        return EmailAddress(item)
+
+    def parse_phone_text(item: str) -> PhoneNumber:
+        return PhoneNumber.parse(item, region=region, strict=strict)
+
+    emails = _parse_items(fields.pop("emails", ()), "emails", parse_email)
+    phones = _parse_items(fields.pop("phones", ()), "phones", parse_phone_text)
+    errors.extend(emails.errors)
+    errors.extend(phones.errors)
     for name, value in list(fields.items()):
         if isinstance(value, str) and name in _NAME_FIELDS:
             try:
@@ -605,9 +598,35 @@ def build_contact(**fields: Any) -> Contact:  # noqa: ANN401
     if errors:
         raise InvalidContactError("invalid contact", errors)
     try:
-        return Contact(emails=emails, phones=phones, **fields)
+        return Contact(emails=emails.items, phones=phones.items, **fields)
     except InvalidValueError as error:
         raise InvalidContactError("invalid contact", [error]) from None
+
+
+@attrs.define
+class _Parsed(Generic[_Item]):
+    items: list[_Item] = attrs.Factory(list)
+    errors: list[InvalidValueError] = attrs.Factory(list)
+
+
+def _parse_items(
+    values: Iterable[_Item | str] | str,
+    field: str,
+    parse: Callable[[str], _Item],
+) -> _Parsed[_Item]:
+    """Parse the strings among *values*, collecting every error.
+
+    A single string counts as a list of one, not as a list of letters.
+    """
+    if isinstance(values, str):
+        values = [values]
+    parsed: _Parsed[_Item] = _Parsed()
+    for index, item in enumerate(values):
+        try:
+            parsed.items.append(parse(item) if isinstance(item, str) else item)
+        except InvalidValueError as error:
+            parsed.errors.append(_reindex(error, f"{field}[{index}]"))
+    return parsed
 
 
 _NAME_FIELDS = frozenset(

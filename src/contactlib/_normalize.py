@@ -153,8 +153,8 @@ class ParsedPhone:
     validated: bool
 
 
-def _mask_phone(text: str) -> str:
-    """Return *text* with all but the last two digits hidden."""
+def mask_phone(text: str) -> str:
+    """Return *text* with all but its last two characters hidden."""
     if len(text) <= 2:  # noqa: PLR2004
         return text
     return "…" + text[-2:]
@@ -205,16 +205,33 @@ def parse_phone(
             raise InvalidPhoneError(
                 "phone",
                 text,
-                f"phone number {_mask_phone(raw)!r} cannot be parsed "
+                f"phone number {mask_phone(raw)!r} cannot be parsed "
                 f"({_parse_error_reason(error)}){hint}",
             ) from None
         return ParsedPhone(raw, None, None, is_mobile=False, validated=False)
     valid = phonenumbers.is_valid_number(number)
+    possible = valid or (
+        phonenumbers.is_possible_number_with_reason(number)
+        == phonenumbers.ValidationResult.IS_POSSIBLE
+    )
+    if not possible:
+        # Too short or too long for its country, or only dialable
+        # locally: phonenumbers builds a number from whatever digits it
+        # finds, such as "+49 30" alone, which must not match other
+        # fragments in a look-up.
+        if strict:
+            raise InvalidPhoneError(
+                "phone",
+                text,
+                f"phone number {mask_phone(raw)!r} has too few or too "
+                "many digits for its country; check the number",
+            )
+        return ParsedPhone(raw, None, None, is_mobile=False, validated=False)
     if strict and not valid:
         raise InvalidPhoneError(
             "phone",
             text,
-            f"phone number {_mask_phone(raw)!r} is not a valid number "
+            f"phone number {mask_phone(raw)!r} is not a valid number "
             "for its country; check the digits and the country code",
         )
     e164 = phonenumbers.format_number(
@@ -268,8 +285,14 @@ def normalize_name(text: str, field: str = "name") -> str:
     return _normalize_name(text, field)
 
 
-# Categories Cc (C0 and C1 controls) and Cs (surrogates).
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# Categories Cc (C0 and C1 controls) and Cs (surrogates), plus the
+# invisible format characters that change how the text around them is
+# shown (bidirectional embeddings, overrides and isolates) or hide in it
+# (zero-width space, byte order mark).  Zero-width joiners stay allowed:
+# Persian and Indic names need them.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def find_control(text: str) -> int | None:
@@ -282,6 +305,20 @@ def find_control(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+def describe_control(text: str, position: int) -> str:
+    """Return the error reason for the character at *position*."""
+    character = text[position]
+    kind = (
+        "control character"
+        if unicodedata.category(character) in {"Cc", "Cs"}
+        else "invisible formatting character"
+    )
+    return (
+        f"contains {kind} U+{ord(character):04X} at position {position}; "
+        "remove it"
+    )
+
+
 @functools.lru_cache(maxsize=65_536)
 def _normalize_name(text: str, field: str) -> str:
     name = unicodedata.normalize("NFC", text)
@@ -289,10 +326,7 @@ def _normalize_name(text: str, field: str) -> str:
     control = _CONTROL.search(name)
     if control is not None:
         raise InvalidNameError(
-            field,
-            text,
-            f"contains control character U+{ord(control.group()):04X} at "
-            f"position {control.start()}; remove it",
+            field, text, describe_control(name, control.start())
         )
     if len(name) > _MAX_NAME_LENGTH:
         raise InvalidNameError(

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from contactlib._model import Contact, Link, PartyRef
+    from contactlib.ports import ContactRepository
 
 
 class ResolutionReason(enum.StrEnum):
@@ -175,3 +176,69 @@ def _choose(
     if len(linked) == 1:
         return linked[0][0], ResolutionReason.ONLY_CONTACT
     return None
+
+
+def resolve_default_contacts(
+    contacts_by_party: Mapping[PartyRef, Iterable[Contact]],
+    role: str | None = None,
+) -> dict[PartyRef, Resolution]:
+    """Choose the default contact of every party in *contacts_by_party*.
+
+    The batch form of `resolve_default_contact`, for contacts a host has
+    loaded itself, for example with one query inside its own transaction.
+
+    Args:
+        contacts_by_party: The contacts linked to each party.
+        role: A role such as ``"billing"``; ``None`` for any.
+
+    Returns:
+        One resolution per party, in the order of *contacts_by_party*.
+
+    .. versionadded:: 0.1.0
+    """
+    return {
+        party: resolve_default_contact(party, contacts, role)
+        for party, contacts in contacts_by_party.items()
+    }
+
+
+def resolve_party_default(
+    repository: ContactRepository,
+    party: PartyRef,
+    role: str | None = None,
+) -> Resolution:
+    """Resolve the default contact of *party* from *repository*.
+
+    Makes exactly one repository call, `ContactRepository.find_by_party`,
+    so transaction code may call it inside its own transaction with its
+    own repository.
+
+    .. versionadded:: 0.1.0
+    """
+    return resolve_default_contact(
+        party, repository.find_by_party(party), role
+    )
+
+
+def resolve_party_defaults(
+    repository: ContactRepository,
+    parties: Iterable[PartyRef],
+    role: str | None = None,
+) -> dict[PartyRef, Resolution]:
+    """Resolve the default contacts of many parties from *repository*.
+
+    Makes exactly one repository call,
+    `ContactRepository.find_by_parties`, whatever the number of parties,
+    so an order import that resolves thousands of customers does not make
+    one round trip per customer.
+
+    Returns:
+        One resolution per distinct party, in the order first given.
+
+    .. versionadded:: 0.1.0
+    """
+    wanted = list(dict.fromkeys(parties))
+    found = repository.find_by_parties(wanted)
+    return resolve_default_contacts(
+        {party: found.get(party, ()) for party in wanted}, role
+    )

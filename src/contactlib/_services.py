@@ -8,8 +8,15 @@ import attrs
 
 from contactlib._log import logger
 from contactlib._model import Contact, Link, PartyRef, build_contact
-from contactlib._normalize import normalize_email, parse_phone
-from contactlib._resolution import Resolution, resolve_default_contact
+from contactlib._normalize import mask_phone, normalize_email, parse_phone
+from contactlib._party_services import PartyLifecycleMethods
+from contactlib._party_types import ERPNEXT_PARTY_TYPES, check_links
+from contactlib._resolution import (
+    Resolution,
+    resolve_party_default,
+    resolve_party_defaults,
+)
+from contactlib._status_services import StatusMethods
 from contactlib.exceptions import (
     InvalidLinkError,
     InvalidPhoneError,
@@ -19,10 +26,11 @@ from contactlib.exceptions import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from contactlib._party_types import PartyTypeRegistry
     from contactlib.ports import ContactRepository
 
 
-class ContactService:
+class ContactService(PartyLifecycleMethods, StatusMethods):
     """Create, change, link and resolve contacts in one repository.
 
     Each method that writes runs in one repository transaction, so a
@@ -34,6 +42,9 @@ class ContactService:
             a country code, as an ISO 3166 alpha-2 code such as ``"DE"``.
         strict_phones: Reject numbers that are not valid instead of
             keeping them marked unvalidated.
+        party_types: The party types and roles links may use.  The
+            default, `PartyTypeRegistry.erpnext`, allows ERPNext's usual types
+            with any role; ``None`` allows every type and role.
 
     .. versionadded:: 0.1.0
     """
@@ -44,11 +55,13 @@ class ContactService:
         *,
         default_region: str | None = None,
         strict_phones: bool = False,
+        party_types: PartyTypeRegistry | None = ERPNEXT_PARTY_TYPES,
     ) -> None:
         """Bind the service to *repository*."""
         self.repository = repository
         self.default_region = default_region
         self.strict_phones = strict_phones
+        self.party_types = party_types
 
     def create(self, **fields: Any) -> Contact:  # noqa: ANN401
         """Store a new contact made from *fields*.
@@ -59,12 +72,15 @@ class ContactService:
         Raises:
             InvalidContactError: Every invalid field, at once.
             DuplicateContactError: The given ``contact_id`` is taken.
+            InvalidLinkError: A link has a party type or role that
+                `party_types` does not allow.
             PrimaryContactConflictError: A link is marked primary for a
                 party that has another primary contact.
         """
         contact = build_contact(
             region=self.default_region, strict=self.strict_phones, **fields
         )
+        check_links(contact.links, self.party_types)
         stored = self.repository.add(contact)
         logger.debug("created contact %s", stored.contact_id)
         return stored
@@ -89,6 +105,8 @@ class ContactService:
         Raises:
             ContactNotFoundError: No contact has *contact_id*.
             InvalidContactError: Every invalid field, at once.
+            InvalidLinkError: A new or changed link has a party type or
+                role that `party_types` does not allow.
             VersionConflictError: The stored version is not
                 *expected_version*.
         """
@@ -107,6 +125,10 @@ class ContactService:
                 region=self.default_region,
                 strict=self.strict_phones,
                 **fields,
+            )
+            check_links(
+                (k for k in contact.links if k not in current.links),
+                self.party_types,
             )
             stored = self.repository.save(
                 contact,
@@ -149,20 +171,26 @@ class ContactService:
 
         Raises:
             ContactNotFoundError: No contact has *contact_id*.
+            InvalidLinkError: `party_types` does not allow the party type
+                or a role.
         """
+        link = Link(
+            party.party_type,
+            party.party_name,
+            title=title,
+            roles=frozenset(roles),
+        )
+        check_links([link], self.party_types)
         with self.repository.transaction():
-            contact = self.repository.get(contact_id)
-            contact = contact.with_link(
-                Link(
-                    party.party_type,
-                    party.party_name,
-                    title=title,
-                    roles=frozenset(roles),
-                )
-            )
+            current = self.repository.get(contact_id)
+            contact = current.with_link(link)
             if primary:
                 self._demote_primary(party, keep=contact_id)
                 contact = contact.with_primary_mark(party, primary=True)
+            if contact == current:
+                # Nothing to change: keep the version, so that linking is
+                # idempotent and conflicts with no concurrent writer.
+                return current
             stored = self.repository.save(contact)
         logger.debug("linked contact %s to %s", contact_id, party)
         return stored
@@ -230,21 +258,23 @@ class ContactService:
     ) -> Resolution:
         """Return the default contact of *party*, as a sales order needs.
 
-        See `resolve_default_contact` for the rules.
+        See `resolve_default_contact` for the rules and
+        `resolve_party_default` for the one repository call it makes.
         """
-        return resolve_default_contact(
-            party, self.repository.find_by_party(party), role
-        )
+        return resolve_party_default(self.repository, party, role)
 
     def resolve_defaults(
         self, parties: Iterable[PartyRef], role: str | None = None
     ) -> dict[PartyRef, Resolution]:
-        """Resolve the default contact of many parties in one look-up."""
-        found = self.repository.find_by_parties(parties)
-        return {
-            party: resolve_default_contact(party, contacts, role)
-            for party, contacts in found.items()
-        }
+        """Resolve the default contact of many parties in one look-up.
+
+        Makes one call of `ContactRepository.find_by_parties`, whatever
+        the number of parties; see `resolve_party_defaults`.
+
+        Returns:
+            One resolution per distinct party, in the order first given.
+        """
+        return resolve_party_defaults(self.repository, parties, role)
 
     def find_by_email(self, text: str) -> list[Contact]:
         """Return the contacts with this address, ignoring letter case.
@@ -273,8 +303,8 @@ class ContactService:
             raise InvalidPhoneError(
                 "phone",
                 text,
-                f"cannot parse {text.strip()[-2:]!r}… as a phone number"
-                + hint,
+                f"cannot parse {mask_phone(text.strip())!r} as a complete "
+                "phone number" + hint,
             )
         return self.repository.find_by_phone(parsed.e164)
 

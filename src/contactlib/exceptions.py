@@ -10,7 +10,7 @@ from the builtin it resembles, so ``except ValueError`` and
     │   ├── InvalidPhoneError
     │   ├── InvalidNameError
     │   └── InvalidLinkError
-    ├── InvalidContactError (ExceptionGroup of InvalidValueError)
+    ├── InvalidContactError (ExceptionGroup of InvalidValueError, ValueError)
     ├── NotFoundError (LookupError)
     │   ├── ContactNotFoundError
     │   ├── UserNotFoundError
@@ -19,6 +19,7 @@ from the builtin it resembles, so ``except ValueError`` and
     │   ├── VersionConflictError
     │   ├── DuplicateContactError
     │   ├── PrimaryContactConflictError
+    │   ├── PartyExistsError
     │   ├── UserConflictError
     │   └── InvitationAcceptedError
     ├── ImportFileError (ValueError)
@@ -76,6 +77,7 @@ __all__ = [
     "MissingDependencyError",
     "NotEligibleError",
     "NotFoundError",
+    "PartyExistsError",
     "PrimaryContactConflictError",
     "RevokedTokenError",
     "StorageError",
@@ -124,12 +126,17 @@ class InvalidLinkError(InvalidValueError):
     """A link to a party is malformed or breaks a linking rule."""
 
 
-class InvalidContactError(ExceptionGroup[InvalidValueError], ContactlibError):
+class InvalidContactError(
+    ExceptionGroup[InvalidValueError], ContactlibError, ValueError
+):
     """Every invalid field of one contact, reported together.
 
-    The group contains one `InvalidValueError` for each problem.  Use
+    The group contains one `InvalidValueError` for each problem, so
+    ``except* InvalidEmailError`` picks out single kinds; it is also a
+    `ValueError`, so a plain ``except ValueError`` catches it whole.  Use
     `problems` for a flat list of ``(field, reason)`` pairs, for example to
-    fill a row of an import report.
+    fill a row of an import report.  ``str()`` of the group lists every
+    problem on one line.
     """
 
     def __new__(
@@ -158,6 +165,13 @@ class InvalidContactError(ExceptionGroup[InvalidValueError], ContactlibError):
         """``(field, reason)`` for every error in the group, in order."""
         return [(error.field, error.reason) for error in self.exceptions]
 
+    def __str__(self) -> str:
+        """Return the message followed by every problem."""
+        details = "; ".join(
+            f"{field}: {reason}" for field, reason in self.problems
+        )
+        return f"{self.message}: {details}"
+
 
 class NotFoundError(ContactlibError, LookupError):
     """Something looked up by its identity does not exist."""
@@ -173,7 +187,7 @@ class ContactNotFoundError(NotFoundError):
     def __init__(self, contact_id: str) -> None:
         super().__init__(
             f"contact {contact_id!r} not found; "
-            "check the id with `contactlib list`"
+            "check the id, or search for the contact by name or e-mail"
         )
         self.contact_id = contact_id
 
@@ -254,12 +268,33 @@ class PrimaryContactConflictError(ConflictError):
         super().__init__(
             f"{party_type} {party_name!r} already has primary contact "
             f"{current_primary_id!r}, so {contact_id!r} cannot be marked "
-            "primary; use set-primary, which demotes the current one"
+            "primary; use ContactService.set_primary, which demotes the "
+            "current one"
         )
         self.party_type = party_type
         self.party_name = party_name
         self.contact_id = contact_id
         self.current_primary_id = current_primary_id
+
+
+class PartyExistsError(ConflictError):
+    """A party cannot be renamed because the new name is in use.
+
+    Contacts are already linked to a party of that name; merge the two
+    parties instead.
+
+    Attributes:
+        party_type: Type of the party, such as ``"Customer"``.
+        party_name: The new name, which is in use.
+    """
+
+    def __init__(self, party_type: str, party_name: str) -> None:
+        super().__init__(
+            f"{party_type} {party_name!r} already has linked contacts, so "
+            "no party can be renamed to it; merge the two parties instead"
+        )
+        self.party_type = party_type
+        self.party_name = party_name
 
 
 class ImportFileError(ContactlibError, ValueError):

@@ -257,8 +257,8 @@ class TestShow:
 
         assert result.exit_code == 2
         assert _one_line_error(result) == (
-            "error: contact 'nobody' not found; check the id with "
-            "`contactlib list`"
+            "error: contact 'nobody' not found; check the id, or search "
+            "for the contact by name or e-mail"
         )
 
     def test_json(self, seeded, run):
@@ -916,6 +916,21 @@ class TestImport:
         assert imported.exit_code == 0
         assert "only linked contact" in answer.stdout
         assert "Anna Berg" in answer.stdout
+
+    def test_unknown_party_type_rejected(self, run, tmp_path):
+        """Import rejects a row whose party type is not registered."""
+        sheet = tmp_path / "types.csv"
+        sheet.write_text(
+            "Name,Party Type,Party Name\nAnna,Patient,P1\nBob,Customer,C1\n",
+            encoding="utf-8",
+        )
+
+        result = run("import", str(sheet), "--json")
+
+        report = json.loads(result.stdout)["files"][0]
+        assert report["stored"] == 1
+        assert report["rejected"] == 1
+        assert "unknown party type 'Patient'" in result.stdout
 
     def test_link_type_alone(self, run):
         """--link-type without --link-column is a usage error."""

@@ -32,7 +32,10 @@ class TestErrorFrom:
             (
                 ContactNotFoundError("abc"),
                 EXIT_BAD_INPUT,
-                "contact 'abc' not found; check the id with `contactlib list`",
+                (
+                    "contact 'abc' not found; check the id, or search for "
+                    "the contact by name or e-mail"
+                ),
             ),
             (
                 ImportFileError("a.csv", "the file is empty"),

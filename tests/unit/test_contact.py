@@ -291,3 +291,46 @@ class TestControlCharacters:
         """A control character in a role is rejected."""
         with pytest.raises(InvalidNameError, match="U\\+0000"):
             Link("Customer", "C", roles={"a\x00"})
+
+
+class TestInvisibleCharacters:
+    def test_bidi_override(self):
+        """A right-to-left override in a name is rejected."""
+        with pytest.raises(InvalidNameError) as caught:
+            Contact(first_name="Anna\u202eX")
+
+        assert caught.value.reason == (
+            "contains invisible formatting character U+202E at position 4; "
+            "remove it"
+        )
+
+    def test_zero_width_non_joiner(self):
+        """A zero-width non-joiner, which Persian names use, is kept."""
+        contact = Contact(first_name="سارا\u200cجان")
+
+        assert contact.first_name == "سارا\u200cجان"
+
+
+class TestGroupError:
+    def test_value_error(self):
+        """The group of field errors is also a ValueError."""
+        with pytest.raises(ValueError, match="invalid contact") as caught:
+            build_contact(first_name="A", emails=["broken"])
+
+        assert isinstance(caught.value, InvalidContactError)
+
+    def test_message_lists_problems(self):
+        """The message of the group names every problem."""
+        with pytest.raises(InvalidContactError) as caught:
+            build_contact(first_name="A", phones=[" "])
+
+        assert str(caught.value) == (
+            "invalid contact: phones[0]: the phone number is empty; "
+            "give a number"
+        )
+
+    def test_single_email_string(self):
+        """A single address string is one address, not a list of letters."""
+        contact = build_contact(first_name="S", emails="s@example.com")
+
+        assert contact.primary_email == "s@example.com"

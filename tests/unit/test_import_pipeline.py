@@ -108,3 +108,42 @@ class TestImportRecords:
         """A batch size below 1 is rejected."""
         with pytest.raises(InvalidValueError, match="at least 1"):
             import_records([], MemoryContactRepository(), batch_size=0)
+
+
+class TestConflictProblems:
+    def test_second_primary_names_cell(self):
+        """A second primary names the link's cell and the party."""
+        repository = MemoryContactRepository()
+        link = (SourceLink("Customer", "ACME", "Link Name", is_primary=True),)
+
+        report = import_records(
+            [record(2, links=link), record(3, links=link)], repository
+        )
+
+        problem = report.rejected[0].problems[0]
+        holder = report.stored_ids[0]
+        assert problem.column == "Link Name"
+        assert problem.value == "ACME"
+        assert problem.reason == (
+            f"Customer ACME already has primary contact {holder!r}, so "
+            "this row cannot be its primary contact too; clear the row's "
+            "primary mark, or make this contact primary after the import"
+        )
+
+    def test_duplicate_id_names_cell(self):
+        """A taken contact id names the id cell."""
+        repository = MemoryContactRepository()
+        rows = [
+            SourceRecord(
+                n,
+                {"first_name": "A", "contact_id": "C-1"},
+                {"first_name": "First Name", "contact_id": "ID"},
+            )
+            for n in (2, 3)
+        ]
+
+        report = import_records(rows, repository)
+
+        problem = report.rejected[0].problems[0]
+        assert problem.column == "ID"
+        assert problem.value == "C-1"

@@ -202,3 +202,14 @@ class TestFind:
         found = [c.first_name for c in service.search("zOË")]
 
         assert found == ["Zoë"]
+
+
+class TestIdempotentLink:
+    def test_same_link_keeps_version(self, service):
+        """Linking again with nothing new does not write."""
+        contact = service.create(first_name="A")
+        linked = service.link(contact.contact_id, ACME, roles=["billing"])
+
+        again = service.link(contact.contact_id, ACME, roles=["billing"])
+
+        assert again.version == linked.version

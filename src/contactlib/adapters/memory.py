@@ -24,7 +24,7 @@ from contactlib.exceptions import (
 from contactlib.ports import ContactRepository
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
     from contactlib._model import Contact, PartyRef
 
@@ -158,6 +158,19 @@ class MemoryContactRepository(ContactRepository):
         with self._lock:
             ids = self._state.by_party.get(party, ())
             return [self._state.contacts[i] for i in sorted(ids)]
+
+    def find_by_parties(
+        self, parties: Iterable[PartyRef]
+    ) -> dict[PartyRef, list[Contact]]:
+        """Return the contacts linked to each of *parties*, under one lock."""
+        with self._lock:
+            return {
+                party: [
+                    self._state.contacts[i]
+                    for i in sorted(self._state.by_party.get(party, ()))
+                ]
+                for party in dict.fromkeys(parties)
+            }
 
     def find_primary(self, party: PartyRef) -> Contact | None:
         """Return the primary contact of *party*, or ``None``."""

@@ -26,6 +26,14 @@ from contactlib.cli._commands import (
 from contactlib.cli._export import export_contacts
 from contactlib.cli._import import import_files
 from contactlib.cli._invite import invite
+from contactlib.cli._policy_commands import (
+    delete_party,
+    merge_parties,
+    record_reply,
+    record_sent,
+    rename_party,
+    set_status,
+)
 from contactlib.cli._portal import accept, invitations, scope
 
 
@@ -78,6 +86,12 @@ for _command in (
     link,
     unlink,
     set_primary,
+    rename_party,
+    merge_parties,
+    delete_party,
+    record_sent,
+    record_reply,
+    set_status,
     invite,
     invitations,
     scope,

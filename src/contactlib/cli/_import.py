@@ -20,6 +20,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from contactlib._party_types import PartyTypeRegistry
 from contactlib._upsert import UpsertKey
 from contactlib.cli._base import (
     EXIT_BAD_INPUT,
@@ -340,6 +341,7 @@ def _import_one(
                 dry_run=options.dry_run,
                 on_progress=progress.update,
                 upsert=options.upsert,
+                party_types=PartyTypeRegistry.erpnext(),
             )
     except (ContactlibError, OSError, UnicodeError) as error:
         message = error_from(error).message

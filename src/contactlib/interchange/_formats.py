@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from contactlib._importing import ImportReport
+    from contactlib._party_types import PartyTypeRegistry
     from contactlib._upsert import UpsertKey
     from contactlib.interchange._layouts import Layout
     from contactlib.ports import ContactRepository
@@ -134,6 +135,7 @@ def import_file(
     encoding: str | None = None,
     delimiter: str | None = None,
     upsert: UpsertKey | str | None = None,
+    party_types: PartyTypeRegistry | None = None,
 ) -> ImportReport:
     """Import the contacts of a file and report on every row.
 
@@ -160,6 +162,8 @@ def import_file(
         upsert: Update stored contacts that match a row by contact id
             or primary e-mail address instead of adding duplicates;
             see `import_records`.
+        party_types: Reject rows with a link this registry does not
+            allow; see `import_records`.
 
     Returns:
         The report: rows read, ids stored, rejected rows with reasons,
@@ -199,6 +203,7 @@ def import_file(
             batch_size=batch_size,
             on_progress=on_progress,
             upsert=upsert,
+            party_types=party_types,
         )
 
 

@@ -7,7 +7,7 @@ module needs hypothesis, which the ``tests`` extra installs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
@@ -20,6 +20,9 @@ from contactlib._model import (
     PhoneNumber,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 __all__ = [
     "PARTY_TYPES",
     "ROLES",
@@ -28,7 +31,9 @@ __all__ = [
     "links",
     "names",
     "parties",
+    "party_refs",
     "phone_numbers",
+    "valid_phone_numbers",
 ]
 
 PARTY_TYPES = ("Customer", "Supplier", "Lead", "Shareholder", "Sales Partner")
@@ -110,6 +115,11 @@ _PHONES = tuple(
 phone_numbers: st.SearchStrategy[PhoneNumber] = st.sampled_from(_PHONES)
 """Phone numbers parsed from text in realistic national formats."""
 
+valid_phone_numbers: st.SearchStrategy[PhoneNumber] = st.sampled_from(
+    tuple(phone for phone in _PHONES if phone.validated)
+)
+"""Phone numbers from `phone_numbers` that are valid for their country."""
+
 
 parties: st.SearchStrategy[PartyRef] = st.builds(
     PartyRef,
@@ -119,15 +129,35 @@ parties: st.SearchStrategy[PartyRef] = st.builds(
 """Party references from a small pool, so that contacts share parties."""
 
 
+def party_refs(
+    *,
+    types: Sequence[str] = PARTY_TYPES,
+    names: Sequence[str] = ("P-1", "P-2", "P-3"),
+) -> st.SearchStrategy[PartyRef]:
+    """Return a strategy for parties from the given types and names.
+
+    A small pool makes generated operations hit the same parties often,
+    which is what tests of primary marks and party lifecycle need.
+    """
+    return st.builds(PartyRef, st.sampled_from(types), st.sampled_from(names))
+
+
 @st.composite
-def links(draw: st.DrawFn, /, *, primary: bool | None = None) -> Link:
-    """Draw a link to a party from `parties`.
+def links(
+    draw: st.DrawFn,
+    /,
+    *,
+    primary: bool | None = None,
+    from_parties: st.SearchStrategy[PartyRef] | None = None,
+) -> Link:
+    """Draw a link to a party.
 
     Args:
         draw: Supplied by hypothesis.
         primary: Force the primary mark; ``None`` draws it.
+        from_parties: Where the party comes from; `parties` by default.
     """
-    party = draw(parties)
+    party = draw(parties if from_parties is None else from_parties)
     return Link(
         party.party_type,
         party.party_name,
