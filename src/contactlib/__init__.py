@@ -14,7 +14,7 @@ from contactlib._eligibility import (
     check_eligibility,
     portal_scope,
 )
-from contactlib._importing import (
+from contactlib._import_report import (
     ImportReport,
     RejectedRow,
     RowProblem,
@@ -23,9 +23,8 @@ from contactlib._importing import (
     SourceLink,
     SourcePhone,
     SourceRecord,
-    build_from_record,
-    import_records,
 )
+from contactlib._importing import build_from_record, import_records
 from contactlib._invitations import InvitationService
 from contactlib._lifecycle import (
     OrphanPolicy,

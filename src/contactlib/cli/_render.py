@@ -21,7 +21,7 @@ from contactlib.cli._text import clip, plural, shorten, shorten_quoted
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from contactlib._importing import ImportReport, RejectedRow
+    from contactlib._import_report import ImportReport, RejectedRow
     from contactlib._model import Contact, Link, PhoneNumber
     from contactlib._resolution import Resolution
 

@@ -38,7 +38,7 @@ from contactlib.interchange._template import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from contactlib._importing import SourceRecord
+    from contactlib._import_report import SourceRecord
 
 MAX_PREAMBLE = 20
 """Lines before the header row that the reader skips at most."""

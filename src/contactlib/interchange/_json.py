@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import cattrs
 
-from contactlib._importing import (
+from contactlib._import_report import (
     RowProblem,
     SourceEmail,
     SourceLink,
