@@ -33,15 +33,7 @@ from contactlib._lifecycle import (
     move_link,
     source_primary_survives,
 )
-from contactlib._model import (
-    Contact,
-    ContactStatus,
-    EmailAddress,
-    Link,
-    PartyRef,
-    PhoneNumber,
-    build_contact,
-)
+from contactlib._model import Contact, build_contact
 from contactlib._normalize import (
     ParsedPhone,
     email_key,
@@ -81,6 +73,13 @@ from contactlib._status import (
 )
 from contactlib._templates import InvitationTemplate, MessageTemplate
 from contactlib._upsert import UpsertKey
+from contactlib._values import (
+    ContactStatus,
+    EmailAddress,
+    Link,
+    PartyRef,
+    PhoneNumber,
+)
 
 __all__ = [
     "Contact",

@@ -18,13 +18,13 @@ from contactlib._import_report import (
     SourceRecord,
 )
 from contactlib._log import logger
-from contactlib._model import Contact, PartyRef
 from contactlib._upsert import (
     AmbiguousMatchError,
     UpsertKey,
     find_match,
     merge,
 )
+from contactlib._values import PartyRef
 from contactlib.exceptions import (
     ConflictError,
     DuplicateContactError,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import TypeAlias
 
+    from contactlib._model import Contact
     from contactlib.ports import ContactRepository
 
     Writer: TypeAlias = Callable[

@@ -22,16 +22,11 @@ from contactlib._import_report import (
     SourceRecord,
 )
 from contactlib._import_writers import upserter, write_new
-from contactlib._model import (
-    Contact,
-    EmailAddress,
-    Link,
-    PhoneNumber,
-    build_contact,
-)
+from contactlib._model import Contact, build_contact
 from contactlib._upsert import (
     UpsertKey,
 )
+from contactlib._values import EmailAddress, Link, PhoneNumber
 from contactlib.exceptions import (
     InvalidContactError,
     InvalidValueError,

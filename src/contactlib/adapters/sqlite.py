@@ -43,7 +43,8 @@ from contactlib.ports import ContactRepository
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
+    from contactlib._values import PartyRef
 
 __all__ = ["SqliteContactRepository"]
 

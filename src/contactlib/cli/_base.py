@@ -13,9 +13,9 @@ import click
 import phonenumbers
 from click.core import ParameterSource
 
-from contactlib._model import PartyRef
 from contactlib._normalize import normalize_name
 from contactlib._services import ContactService
+from contactlib._values import PartyRef
 from contactlib.cli._text import shorten_quoted
 from contactlib.exceptions import (
     ContactlibError,

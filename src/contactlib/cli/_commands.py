@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from contactlib._model import PartyRef
+from contactlib._values import PartyRef
 from contactlib.cli._base import (
     EXIT_NO_DEFAULT,
     CliError,

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
     from contactlib._import_report import ImportReport, RejectedRow
-    from contactlib._model import Contact, Link, PhoneNumber
+    from contactlib._model import Contact
     from contactlib._resolution import Resolution
+    from contactlib._values import Link, PhoneNumber
 
 _NONE = "-"
 _TABLE_HEADERS = ("ID", "Name", "Company", "E-mail", "Phone", "Links")

@@ -21,7 +21,8 @@ from contactlib._import_report import (
     SourcePhone,
     SourceRecord,
 )
-from contactlib._model import Contact, ContactStatus, PhoneNumber
+from contactlib._model import Contact
+from contactlib._values import ContactStatus, PhoneNumber
 from contactlib.exceptions import ImportFileError, InvalidValueError
 from contactlib.interchange._formats import ReadOptions, register_format
 from contactlib.interchange._vcard_write import phone_region
