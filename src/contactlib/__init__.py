@@ -14,7 +14,7 @@ from contactlib._eligibility import (
     check_eligibility,
     portal_scope,
 )
-from contactlib._importing import (
+from contactlib._import_report import (
     ImportReport,
     RejectedRow,
     RowProblem,
@@ -23,9 +23,8 @@ from contactlib._importing import (
     SourceLink,
     SourcePhone,
     SourceRecord,
-    build_from_record,
-    import_records,
 )
+from contactlib._importing import build_from_record, import_records
 from contactlib._invitations import InvitationService
 from contactlib._lifecycle import (
     OrphanPolicy,
@@ -34,15 +33,7 @@ from contactlib._lifecycle import (
     move_link,
     source_primary_survives,
 )
-from contactlib._model import (
-    Contact,
-    ContactStatus,
-    EmailAddress,
-    Link,
-    PartyRef,
-    PhoneNumber,
-    build_contact,
-)
+from contactlib._model import Contact, build_contact
 from contactlib._normalize import (
     ParsedPhone,
     email_key,
@@ -83,6 +74,13 @@ from contactlib._status import (
 )
 from contactlib._templates import InvitationTemplate, MessageTemplate
 from contactlib._upsert import UpsertKey
+from contactlib._values import (
+    ContactStatus,
+    EmailAddress,
+    Link,
+    PartyRef,
+    PhoneNumber,
+)
 
 __all__ = [
     "Contact",

@@ -18,8 +18,9 @@ from contactlib.exceptions import InvalidEmailError
 if TYPE_CHECKING:
     from collections.abc import Container, Iterable
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
     from contactlib._portal_model import PortalUser
+    from contactlib._values import PartyRef
 
 
 class IneligibilityReason(enum.StrEnum):

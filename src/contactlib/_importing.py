@@ -9,31 +9,27 @@ row with its row number, column, value and reason, so that
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 import attrs
 
-from contactlib._log import logger
-from contactlib._model import (
-    Contact,
-    EmailAddress,
-    Link,
-    PartyRef,
-    PhoneNumber,
-    build_contact,
+from contactlib._import_report import (
+    ImportReport,
+    RejectedRow,
+    RowProblem,
+    SourceEmail,
+    SourcePhone,
+    SourceRecord,
 )
+from contactlib._import_writers import upserter, write_new
+from contactlib._model import Contact, build_contact
 from contactlib._upsert import (
-    AmbiguousMatchError,
     UpsertKey,
-    find_match,
-    merge,
 )
+from contactlib._values import EmailAddress, Link, PhoneNumber
 from contactlib.exceptions import (
-    ConflictError,
-    DuplicateContactError,
     InvalidContactError,
     InvalidValueError,
-    PrimaryContactConflictError,
 )
 
 if TYPE_CHECKING:
@@ -41,190 +37,6 @@ if TYPE_CHECKING:
 
     from contactlib._party_types import PartyTypeRegistry
     from contactlib.ports import ContactRepository
-
-    _Writer: TypeAlias = Callable[
-        [
-            list[tuple["SourceRecord", Contact]],
-            ContactRepository,
-            "ImportReport",
-        ],
-        None,
-    ]
-
-
-@attrs.frozen
-class SourceEmail:
-    """An e-mail address as read from a file.
-
-    Attributes:
-        text: The address as written.
-        column: Where it was read, such as ``"E-mail 1 - Value"``.
-        is_primary: Whether the file marks it primary.
-    """
-
-    text: str
-    column: str
-    is_primary: bool = False
-
-
-@attrs.frozen
-class SourcePhone:
-    """A phone number as read from a file.
-
-    Attributes:
-        text: The number as written.
-        column: Where it was read.
-        is_mobile: ``True`` or ``False`` when the file says which kind of
-            number it is, ``None`` to classify by the number plan.
-        is_primary_phone: Whether the file marks it the primary phone.
-        is_primary_mobile: Whether the file marks it the primary mobile.
-        region: Region to parse this number with, overriding the
-            import's default region; formats that store the region of
-            each number use it so national numbers keep their E.164
-            form.
-    """
-
-    text: str
-    column: str
-    is_mobile: bool | None = None
-    is_primary_phone: bool = False
-    is_primary_mobile: bool = False
-    region: str | None = None
-
-
-@attrs.frozen
-class SourceLink:
-    """A link to a party as read from a file.
-
-    Attributes:
-        party_type: Type of the party.
-        party_name: Name of the party.
-        column: Where it was read.
-        title: Display title of the party.
-        is_primary: Whether the contact is primary for the party.
-        roles: Roles of the contact for the party.
-    """
-
-    party_type: str
-    party_name: str
-    column: str
-    title: str = ""
-    is_primary: bool = False
-    roles: frozenset[str] = frozenset()
-
-
-@attrs.frozen
-class RowProblem:
-    """One reason a row was rejected.
-
-    Attributes:
-        column: The column that holds the bad value, or ``""`` when the
-            problem concerns the whole row.
-        value: The offending value as read.
-        reason: What is wrong and what to do.
-    """
-
-    column: str
-    value: str
-    reason: str
-
-
-@attrs.frozen
-class SourceRecord:
-    """One contact as read from a file, before validation.
-
-    Attributes:
-        row: Number of the first line of the record in the file,
-            counting from 1.
-        fields: Plain fields of `Contact` (``first_name``, ``status`` and
-            so on) with their text as read.
-        columns: Column each entry of *fields* was read from.
-        emails: E-mail addresses in file order.
-        phones: Phone numbers in file order.
-        links: Links to parties.
-        unmodelled: ``(column, value)`` of non-empty cells that
-            contactlib has no field for; reported as warnings.
-        warnings: Other values the reader read but did not use, each
-            with its reason; reported as warnings when the row is
-            stored.
-        problems: Problems the reader found in the row itself, such as
-            more cells than the header has, or a vCard that describes an
-            organisation; a record with problems is rejected.
-    """
-
-    row: int
-    fields: dict[str, str] = attrs.Factory(dict)
-    columns: dict[str, str] = attrs.Factory(dict)
-    emails: tuple[SourceEmail, ...] = ()
-    phones: tuple[SourcePhone, ...] = ()
-    links: tuple[SourceLink, ...] = ()
-    unmodelled: tuple[tuple[str, str], ...] = ()
-    warnings: tuple[RowProblem, ...] = ()
-    problems: tuple[RowProblem, ...] = ()
-
-
-@attrs.frozen
-class RejectedRow:
-    """A row that was not stored, with every reason.
-
-    Attributes:
-        row: Line number of the row in the file, counting from 1.
-        problems: Every problem found in the row.
-    """
-
-    row: int
-    problems: tuple[RowProblem, ...]
-
-
-@attrs.frozen
-class RowWarning:
-    """A value that was read but not stored, on a row that was stored.
-
-    Attributes:
-        row: Line number of the row.
-        column: The column of the value.
-        value: The value.
-        reason: Why it was not stored.
-    """
-
-    row: int
-    column: str
-    value: str
-    reason: str
-
-
-@attrs.define
-class ImportReport:
-    """What an import did with every row.
-
-    Attributes:
-        rows_read: Number of records read.
-        stored_ids: Ids of the stored contacts, in file order, counting
-            both added and updated contacts.
-        updated_ids: Ids of the stored contacts that an upsert updated
-            instead of adding.
-        rejected: Rows that were not stored, with reasons.
-        warnings: Values on stored rows that have no field in
-            contactlib.
-        dry_run: Whether the import ran without writing.
-    """
-
-    rows_read: int = 0
-    stored_ids: list[str] = attrs.Factory(list)
-    updated_ids: list[str] = attrs.Factory(list)
-    rejected: list[RejectedRow] = attrs.Factory(list)
-    warnings: list[RowWarning] = attrs.Factory(list)
-    dry_run: bool = False
-
-    @property
-    def stored(self) -> int:
-        """Number of stored rows (would-be stored, in a dry run)."""
-        return len(self.stored_ids)
-
-    @property
-    def balanced(self) -> bool:
-        """Whether every row read was stored or rejected."""
-        return self.stored + len(self.rejected) == self.rows_read
 
 
 def _problem_column(record: SourceRecord, field: str) -> str:
@@ -480,7 +292,7 @@ def _run(
 ) -> None:
     region, strict = settings.region, settings.strict
     on_progress = settings.on_progress
-    write = _write if settings.upsert is None else _upserter(settings.upsert)
+    write = write_new if settings.upsert is None else upserter(settings.upsert)
     batch: list[tuple[SourceRecord, Contact]] = []
     for record in records:
         report.rows_read += 1
@@ -507,148 +319,3 @@ def _run(
         write(batch, repository, report)
     if on_progress is not None:
         on_progress(report.rows_read)
-
-
-def _write(
-    batch: list[tuple[SourceRecord, Contact]],
-    repository: ContactRepository,
-    report: ImportReport,
-) -> None:
-    try:
-        with repository.transaction():
-            stored = repository.add_many(contact for _, contact in batch)
-    except ConflictError:
-        logger.debug(
-            "batch of %d conflicts; storing its rows one by one", len(batch)
-        )
-        for record, contact in batch:
-            try:
-                with repository.transaction():
-                    repository.add(contact)
-            except ConflictError as error:
-                report.rejected.append(
-                    RejectedRow(record.row, (conflict_problem(record, error),))
-                )
-            else:
-                _record_stored(report, record, contact)
-        return
-    for (record, _), contact in zip(batch, stored, strict=True):
-        _record_stored(report, record, contact)
-
-
-def conflict_problem(record: SourceRecord, error: ConflictError) -> RowProblem:
-    """Describe a storage conflict in terms of the row's own cells.
-
-    The contact of a rejected row was never stored, so its generated id
-    means nothing to the user; the problem names the cell instead.
-    """
-    if isinstance(error, PrimaryContactConflictError):
-        party = PartyRef(error.party_type, error.party_name)
-        columns = [
-            link.column
-            for link in record.links
-            if PartyRef(link.party_type, link.party_name) == party
-        ]
-        return RowProblem(
-            columns[0] if columns else "",
-            error.party_name,
-            f"{party} already has primary contact "
-            f"{error.current_primary_id!r}, so this row cannot be its "
-            "primary contact too; clear the row's primary mark, or make "
-            "this contact primary after the import",
-        )
-    if isinstance(error, DuplicateContactError):
-        return RowProblem(
-            record.columns.get("contact_id", "contact_id"),
-            error.contact_id,
-            f"a contact with id {error.contact_id!r} already exists; "
-            "import with upsert by contact id to update it",
-        )
-    return RowProblem("", "", str(error))
-
-
-def _upserter(key: UpsertKey) -> _Writer:
-    """Return a batch writer that updates matching contacts."""
-
-    def write(
-        batch: list[tuple[SourceRecord, Contact]],
-        repository: ContactRepository,
-        report: ImportReport,
-    ) -> None:
-        try:
-            with repository.transaction():
-                outcomes = [
-                    (record, _upsert_one(repository, record, contact, key))
-                    for record, contact in batch
-                ]
-        except ConflictError:
-            logger.debug(
-                "batch of %d conflicts; storing its rows one by one",
-                len(batch),
-            )
-            outcomes = [
-                (record, _upsert_alone(repository, record, contact, key))
-                for record, contact in batch
-            ]
-        for record, outcome in outcomes:
-            if isinstance(outcome, RejectedRow):
-                report.rejected.append(outcome)
-                continue
-            stored, updated = outcome
-            _record_stored(report, record, stored)
-            if updated:
-                report.updated_ids.append(stored.contact_id)
-
-    return write
-
-
-def _upsert_alone(
-    repository: ContactRepository,
-    record: SourceRecord,
-    contact: Contact,
-    key: UpsertKey,
-) -> tuple[Contact, bool] | RejectedRow:
-    """Add or update one contact in a transaction of its own."""
-    try:
-        with repository.transaction():
-            return _upsert_one(repository, record, contact, key)
-    except ConflictError as error:
-        return RejectedRow(record.row, (conflict_problem(record, error),))
-
-
-def _upsert_one(
-    repository: ContactRepository,
-    record: SourceRecord,
-    contact: Contact,
-    key: UpsertKey,
-) -> tuple[Contact, bool] | RejectedRow:
-    """Add or update one contact; return it and whether it was updated."""
-    try:
-        stored = find_match(repository, contact, record, key)
-    except AmbiguousMatchError as error:
-        return RejectedRow(
-            record.row, (RowProblem(error.column, error.value, str(error)),)
-        )
-    if stored is None:
-        return repository.add(contact), False
-    return repository.save(merge(stored, contact, record)), True
-
-
-def _record_stored(
-    report: ImportReport, record: SourceRecord, contact: Contact
-) -> None:
-    report.stored_ids.append(contact.contact_id)
-    report.warnings.extend(
-        RowWarning(
-            record.row,
-            column,
-            value,
-            "the layout maps this column to no contactlib field; map it "
-            "to a field if it holds one",
-        )
-        for column, value in record.unmodelled
-    )
-    report.warnings.extend(
-        RowWarning(record.row, item.column, item.value, item.reason)
-        for item in record.warnings
-    )

@@ -43,7 +43,8 @@ from contactlib.exceptions import (
 if TYPE_CHECKING:
     from collections.abc import Container, Iterable
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
+    from contactlib._values import PartyRef
     from contactlib.ports import (
         Clock,
         ContactRepository,

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactlib._model import Contact, Link, PartyRef
+from contactlib._values import Link, PartyRef
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from contactlib._model import Contact
 
 
 class OrphanPolicy(enum.StrEnum):

@@ -15,7 +15,7 @@ from contactlib._lifecycle import (
     source_primary_survives,
 )
 from contactlib._log import logger
-from contactlib._model import PartyRef
+from contactlib._values import PartyRef
 from contactlib.exceptions import (
     InvalidLinkError,
     InvalidValueError,

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactlib._model import Link, normalize_roles
 from contactlib._normalize import normalize_name
+from contactlib._values import Link, normalize_roles
 from contactlib.exceptions import InvalidLinkError
 
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ import attrs
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from contactlib._model import Contact, Link, PartyRef
+    from contactlib._model import Contact
+    from contactlib._values import Link, PartyRef
     from contactlib.ports import ContactRepository
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contactlib._log import logger
-from contactlib._model import Contact, Link, PartyRef, build_contact
+from contactlib._model import Contact, build_contact
 from contactlib._normalize import mask_phone, normalize_email, parse_phone
 from contactlib._party_services import PartyLifecycleMethods
 from contactlib._party_types import ERPNEXT_PARTY_TYPES, check_links
@@ -17,6 +17,7 @@ from contactlib._resolution import (
     resolve_party_defaults,
 )
 from contactlib._status_services import StatusMethods
+from contactlib._values import Link, PartyRef
 from contactlib.exceptions import (
     InvalidLinkError,
     InvalidPhoneError,

@@ -6,7 +6,8 @@ import enum
 
 import attrs
 
-from contactlib._model import Contact, ContactStatus, to_status
+from contactlib._model import Contact, to_status
+from contactlib._values import ContactStatus
 from contactlib.exceptions import InvalidValueError
 
 

@@ -9,7 +9,8 @@ from contactlib._status import StatusChange, StatusEvent, apply_status_event
 from contactlib.exceptions import InvalidValueError
 
 if TYPE_CHECKING:
-    from contactlib._model import Contact, ContactStatus
+    from contactlib._model import Contact
+    from contactlib._values import ContactStatus
     from contactlib.ports import ContactRepository
 
 

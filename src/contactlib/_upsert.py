@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from contactlib._importing import SourceRecord
+    from contactlib._import_report import SourceRecord
     from contactlib._model import Contact
     from contactlib.ports import ContactRepository
 

@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
     from contactlib._portal_model import Invitation, PortalUser
+    from contactlib._values import PartyRef
 
 __all__ = [
     "Clock",

@@ -216,6 +216,26 @@ class TestShow:
         assert result.exit_code == 0
         assert "Contact wang (version 1)" in result.stdout
 
+    def test_prefix_ignores_case(self, seeded, run):
+        """A prefix in another letter case selects the contact."""
+        result = run("show", "WA")
+
+        assert result.exit_code == 0
+        assert "Contact wang (version 1)" in result.stdout
+
+    def test_prefix_case_exact_first(self, seeded, run, db):
+        """A prefix that matches with its letter case wins over others."""
+        with SqliteContactRepository(db) as repository:
+            ContactService(repository).create(
+                contact_id="WAX", first_name="Wax"
+            )
+
+        upper = run("show", "WA")
+        lower = run("show", "wa")
+
+        assert "Contact WAX (version 1)" in upper.stdout
+        assert "Contact wang (version 1)" in lower.stdout
+
     def test_ambiguous_prefix(self, seeded, run, db):
         """A prefix shared by several ids is rejected with the matches."""
         with SqliteContactRepository(db) as repository:
@@ -344,6 +364,18 @@ class TestList:
         assert "raise --limit to see more" in text.stdout
         assert [c["id"] for c in data["contacts"]] == ["amira", "wang"]
         assert data["more"] is True
+
+    @pytest.mark.parametrize(
+        ("limit", "shown"),
+        [("1", "the first contact is"), ("2", "the first 2 contacts are")],
+    )
+    def test_limit_message(self, seeded, run, limit, shown):
+        """The note under a cut list counts in the right number."""
+        result = run("list", "--limit", limit)
+
+        assert result.stdout.splitlines()[-1] == (
+            f"Only {shown} shown; raise --limit to see more."
+        )
 
     def test_no_match(self, seeded, run):
         """A search without matches reports it and exits with 0."""
@@ -546,6 +578,46 @@ class TestLink:
             "roles": ["billing", "shipping"],
         }
 
+    def test_long_title(self, seeded, run):
+        """A title that is too long names the --title option."""
+        result = run(
+            "link", "zoe", "Supplier", "SUPP-0001", "--title", "t" * 5000
+        )
+
+        assert result.exit_code == 2
+        assert _one_line_error(result) == (
+            "error: --title is 5000 characters long, more than the 140 allowed"
+        )
+
+    def test_long_party_name(self, seeded, run):
+        """A party name that is too long names the argument."""
+        result = run("default", "Customer", "n" * 1000)
+
+        assert result.exit_code == 2
+        assert _one_line_error(result) == (
+            "error: PARTY_NAME is 1000 characters long, more than the 140 "
+            "allowed"
+        )
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ("link", "zoe", "Supplier", "SUPP-0001", "--role", ""),
+            ("link", "zoe", "Supplier", "SUPP-0001", "--role", "  "),
+            ("default", "Customer", "ONLY", "--role", ""),
+        ],
+    )
+    def test_empty_role(self, seeded, run, args):
+        """An empty --role is a usage error, not a link without a role."""
+        result = run(*args)
+
+        assert result.exit_code == 2
+        assert result.stderr.startswith("Usage: ")
+        assert result.stderr.splitlines()[-1] == (
+            "Error: --role needs a role name, such as billing; leave the "
+            "option out for no role"
+        )
+
     def test_link_primary_demotes(self, seeded, run):
         """Linking with --primary takes the mark from the previous contact."""
         result = run("link", "zoe", "Customer", "PRIMARY", "--primary")
@@ -569,7 +641,8 @@ class TestLink:
 
         assert result.exit_code == 2
         assert _one_line_error(result) == (
-            "error: links: contact 'zoe' is not linked to Customer ONLY"
+            "error: contact zoe is not linked to Customer ONLY, so there is "
+            "no link to remove; `contactlib show zoe` lists its links"
         )
 
     def test_link_unknown_id(self, seeded, run):
@@ -664,11 +737,25 @@ class TestDatabaseErrors:
         )
 
     def test_unknown_region(self, run):
-        """An unknown region code is a usage error."""
+        """An unknown region code names the option it came from."""
         result = run("--region", "XX", "list")
 
         assert result.exit_code == 2
-        assert "unknown region 'XX'" in result.stderr
+        assert _one_line_error(result) == (
+            "error: unknown region 'XX' given with --region; give an ISO "
+            "3166 alpha-2 country code such as DE, IN or US"
+        )
+
+    def test_unknown_region_from_environment(self, run):
+        """An unknown region code names the environment variable."""
+        result = run("list", env={"CONTACTLIB_REGION": "XX"})
+
+        assert result.exit_code == 2
+        assert _one_line_error(result) == (
+            "error: unknown region 'XX' in the environment variable "
+            "CONTACTLIB_REGION; set it to an ISO 3166 alpha-2 country code "
+            "such as DE, IN or US, or unset it"
+        )
 
 
 class TestImport:

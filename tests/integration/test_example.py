@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from contactlib import ContactService, PartyRef, ResolutionReason
 from contactlib.adapters.sqlite import SqliteContactRepository
+from contactlib.cli._app import cli
 from contactlib.interchange import Layout, import_file, read_csv
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "contacts.csv"
@@ -132,3 +135,66 @@ class TestExample:
         assert karim.phones[0].raw == "010 9876 5432"
         assert karim.phones[0].e164 is None
         assert karim.phones[0].validated is False
+
+
+def _contactlib(db: Path, *args: str) -> Result:
+    runner = CliRunner(env={"CONTACTLIB_REGION": None})
+    result = runner.invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code in {0, 3}, result.output
+    return result
+
+
+def _defaults(db: Path) -> dict[str, str | None]:
+    found = {}
+    for number in range(1, 9):
+        party_name = f"CUST-{number:04d}"
+        result = _contactlib(db, "default", "Customer", party_name, "--json")
+        contact = json.loads(result.stdout)["contact"]
+        found[party_name] = None if contact is None else contact["id"]
+    return found
+
+
+def _contact_count(db: Path) -> int:
+    result = _contactlib(db, "list", "--limit", "0", "--json")
+    return len(json.loads(result.stdout)["contacts"])
+
+
+class TestCommandLine:
+    def test_upsert_reimport(self, tmp_path):
+        """Importing again with --upsert email adds no contacts."""
+        db = tmp_path / "contacts.sqlite3"
+        _contactlib(db, "import", str(EXAMPLE))
+        count = _contact_count(db)
+        defaults = _defaults(db)
+
+        again = _contactlib(
+            db, "import", "--upsert", "email", "--json", str(EXAMPLE)
+        )
+
+        report = json.loads(again.stdout)["files"][0]
+        assert _contact_count(db) == count == 31
+        assert _defaults(db) == defaults
+        assert len(report["updated_ids"]) == 31
+
+    def test_region_makes_national_numbers_findable(self, tmp_path):
+        """With --region FR, a French national number can be found."""
+        db = tmp_path / "contacts.sqlite3"
+        _contactlib(db, "--region", "FR", "import", str(EXAMPLE))
+
+        found = _contactlib(
+            db, "find", "--phone", "+33 1 42 68 53 00", "--json"
+        )
+
+        contacts = json.loads(found.stdout)["contacts"]
+        assert [c["full_name"] for c in contacts] == ["François Lefèvre"]
+
+    def test_no_region_leaves_them_unfindable(self, tmp_path):
+        """Without --region, the same number is stored but not found."""
+        db = tmp_path / "contacts.sqlite3"
+        _contactlib(db, "import", str(EXAMPLE))
+
+        found = _contactlib(
+            db, "find", "--phone", "+33 1 42 68 53 00", "--json"
+        )
+
+        assert json.loads(found.stdout)["contacts"] == []

@@ -186,6 +186,68 @@ class TestSchema:
         assert connection.execute("PRAGMA busy_timeout").fetchone() == (5000,)
 
 
+class TestCreateFalse:
+    """Opening with create=False, which never creates the schema."""
+
+    def _message(self, path):
+        return (
+            f"{path} is not a contactlib database: it has no contact "
+            "schema; give the path of a contactlib database, or open it "
+            "with create=True to create the schema"
+        )
+
+    def test_opens_contact_database(self, path):
+        """A file with the contact schema opens and reads as usual."""
+        with SqliteContactRepository(path) as repository:
+            repository.add(person("c1"))
+
+        with SqliteContactRepository(path, create=False) as repository:
+            found = repository.find("c1")
+
+        assert found is not None
+
+    def test_missing_file(self, path):
+        """A missing file raises and is not created."""
+        with pytest.raises(StorageError) as caught:
+            SqliteContactRepository(path, create=False)
+
+        assert str(caught.value).startswith(
+            f"{path}: cannot open the database file ("
+        )
+        assert not path.exists()
+
+    def test_empty_file(self, path):
+        """An empty file raises and stays empty."""
+        path.write_bytes(b"")
+
+        with pytest.raises(StorageError) as caught:
+            SqliteContactRepository(path, create=False)
+
+        assert str(caught.value) == self._message(path)
+        assert path.read_bytes() == b""
+
+    def test_other_program_file(self, path):
+        """Another program's SQLite file raises and is left unchanged."""
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE invoice (number TEXT)")
+        connection.close()
+        before = path.read_bytes()
+
+        with pytest.raises(StorageError) as caught:
+            SqliteContactRepository(path, create=False)
+
+        assert str(caught.value) == self._message(path)
+        assert path.read_bytes() == before
+        assert not path.with_name(path.name + "-wal").exists()
+
+    def test_memory_database(self):
+        """A new in-memory database never has the schema, so it raises."""
+        with pytest.raises(StorageError) as caught:
+            SqliteContactRepository(":memory:", create=False)
+
+        assert str(caught.value) == self._message(":memory:")
+
+
 class TestBadText:
     """Text that UTF-8 cannot encode."""
 

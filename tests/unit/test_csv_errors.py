@@ -76,8 +76,9 @@ class TestFileErrors:
                 (
                     "byte 0x81 at offset 14 is neither UTF-8 nor "
                     "Windows-1252 text, so the file is binary or in another "
-                    "encoding; pass its encoding, such as "
-                    "encoding='latin-1'"
+                    "encoding; give the file's encoding (`--encoding "
+                    "cp1252` on the command line, `encoding='cp1252'` in "
+                    "Python)"
                 ),
             ),
         ],
@@ -91,9 +92,9 @@ class TestFileErrors:
         """An unrecognised header is listed with the way to map it."""
         assert reason(b"Foo,Bar,Baz\n1,2,3\n") == (
             "no header row matches any known layout: the first row has "
-            "'Foo', 'Bar', 'Baz'; pass a mapping from your headers to "
-            "fields, such as mapping={'Mail': 'email', 'Surname': "
-            "'last_name'}"
+            "'Foo', 'Bar', 'Baz'; map the headers to fields (`--map "
+            "Mail=email` on the command line, `mapping={'Mail': 'email'}` "
+            "in Python)"
         )
 
     def test_no_header_in_layout(self):
@@ -131,8 +132,9 @@ class TestStreamErrors:
         # The text layer decodes ahead of the CSV reader, so the line is
         # where reading stopped, at or before the bad byte.
         assert re.fullmatch(
-            r"byte 0xEB after line \d+ is not valid utf-8 text; pass the "
-            r"file's encoding, such as encoding='cp1252'",
+            r"byte 0xEB after line \d+ is not valid utf-8 text; give the "
+            r"file's encoding \(`--encoding cp1252` on the command line, "
+            r"`encoding='cp1252'` in Python\)",
             caught.value.reason,
         )
 
@@ -214,8 +216,9 @@ class TestOptionErrors:
         data = "Name\nZoë\n".encode("cp1252")
 
         assert reason(data, encoding="utf-8") == (
-            "byte 0xEB at offset 7 is not valid utf-8 text; pass the "
-            "file's encoding, such as encoding='cp1252'"
+            "byte 0xEB at offset 7 is not valid utf-8 text; give the "
+            "file's encoding (`--encoding cp1252` on the command line, "
+            "`encoding='cp1252'` in Python)"
         )
 
 

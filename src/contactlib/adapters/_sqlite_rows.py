@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from contactlib._model import Contact, Link, PhoneNumber, restore_email
+from contactlib._model import Contact, restore_email
+from contactlib._values import Link, PhoneNumber
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -122,7 +122,7 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
         StorageError: The file was written by a newer contactlib, or
             contains tables that clash with the schema.
     """
-    version = _stored_version(connection)
+    version = stored_version(connection)
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
@@ -146,10 +146,19 @@ def ensure_schema(connection: sqlite3.Connection, path: str) -> None:
 
 def schema_is_current(connection: sqlite3.Connection) -> bool:
     """Return whether the file has the schema this release writes."""
-    return _stored_version(connection) == SCHEMA_VERSION
+    return stored_version(connection) == SCHEMA_VERSION
 
 
-def _stored_version(connection: sqlite3.Connection) -> int:
+def has_tables(connection: sqlite3.Connection) -> bool:
+    """Return whether the file has any table, contactlib's or another's."""
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
+    ).fetchone()
+    return found is not None
+
+
+def stored_version(connection: sqlite3.Connection) -> int:
+    """Return the contact schema version of the file; 0 when it has none."""
     found = connection.execute(
         "SELECT 1 FROM sqlite_master"
         " WHERE type = 'table' AND name = 'contactlib_schema'"

@@ -26,7 +26,8 @@ from contactlib.ports import ContactRepository
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
+    from contactlib._values import PartyRef
 
 __all__ = ["MemoryContactRepository"]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pathlib
 import sqlite3
 import threading
 import weakref
@@ -27,6 +28,7 @@ from contactlib.adapters import _sqlite_rows as rows
 from contactlib.adapters._sqlite_schema import (
     ensure_schema,
     schema_is_current,
+    stored_version,
 )
 from contactlib.exceptions import (
     ContactlibError,
@@ -41,7 +43,8 @@ from contactlib.ports import ContactRepository
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
+    from contactlib._values import PartyRef
 
 __all__ = ["SqliteContactRepository"]
 
@@ -63,9 +66,9 @@ class _ThreadState:
 class SqliteContactRepository(ContactRepository):
     """Contact repository in an SQLite file.
 
-    The schema is created when the file is first opened.  One instance
-    serves every thread of a process.  Close it, or use it in a ``with``
-    block, when done.
+    The schema is created when the file is first opened, unless
+    *create* is false.  One instance serves every thread of a process.
+    Close it, or use it in a ``with`` block, when done.
 
     Args:
         path: The database file; created if missing.  ``":memory:"``
@@ -73,24 +76,37 @@ class SqliteContactRepository(ContactRepository):
             useful in single-threaded tests.
         timeout: Seconds a write waits for another connection's write
             transaction to end before it fails with `StorageError`.
+        create: Whether to create the file and the contact schema when
+            they are missing.  With ``False``, a missing file or a file
+            without the contact schema raises `StorageError`, and such a
+            file is left unchanged.  Use it to open a database that must
+            already hold contacts.
 
     Raises:
         StorageError: The file cannot be opened, is not an SQLite
-            database, or contains a schema this version cannot read.
+            database, contains a schema this version cannot read, or
+            has no contact schema and *create* is false.
 
     .. versionadded:: 0.1.0
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, timeout: float = 5.0
+        self,
+        path: str | os.PathLike[str],
+        *,
+        timeout: float = 5.0,
+        create: bool = True,
     ) -> None:
-        """Open *path*, creating the file and the schema if needed."""
+        """Open *path*, creating the file and the schema if allowed."""
         self.path = os.fspath(path)
         self.timeout = timeout
+        self.create = create
         self._local = threading.local()
         self._finalizers: list[weakref.finalize[[], _ThreadState]] = []
         self._registry_lock = threading.Lock()
         self._closed = False
+        if not create:
+            self._check_schema_exists()
         try:
             with self._storage_errors():
                 self._create_schema(self._state().connection)
@@ -135,16 +151,55 @@ class SqliteContactRepository(ContactRepository):
             raise
         connection.execute("COMMIT")
 
-    def _connect(self) -> sqlite3.Connection:
+    def _check_schema_exists(self) -> None:
+        # Runs before `_connect`, whose PRAGMA journal_mode = WAL would
+        # rewrite the header of another program's file.  Reading the
+        # schema table writes nothing.
+        missing = StorageError(
+            f"{self.path} is not a contactlib database: it has no contact "
+            "schema; give the path of a contactlib database, or open it "
+            "with create=True to create the schema"
+        )
+        if self.path == ":memory:":
+            raise missing
         try:
-            # isolation_level=None: the module starts no transactions of
-            # its own, so `transaction` controls BEGIN and SAVEPOINT.
-            connection = sqlite3.connect(
+            connection = self._open_file()
+        except sqlite3.Error as error:
+            raise StorageError(
+                f"{self.path}: cannot open the database file ({error}); "
+                "check the path"
+            ) from error
+        try:
+            with self._storage_errors():
+                version = stored_version(connection)
+        finally:
+            connection.close()
+        if version == 0:
+            raise missing
+
+    def _open_file(self) -> sqlite3.Connection:
+        # isolation_level=None: the module starts no transactions of its
+        # own, so `transaction` controls BEGIN and SAVEPOINT.
+        if self.create or self.path == ":memory:":
+            return sqlite3.connect(
                 self.path,
                 timeout=self.timeout,
                 isolation_level=None,
                 check_same_thread=False,
             )
+        # mode=rw opens an existing file but never creates a missing one.
+        uri = pathlib.Path(self.path).absolute().as_uri() + "?mode=rw"
+        return sqlite3.connect(
+            uri,
+            timeout=self.timeout,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=True,
+        )
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            connection = self._open_file()
         except sqlite3.Error as error:
             raise StorageError(
                 f"{self.path}: cannot open the database file ({error}); "

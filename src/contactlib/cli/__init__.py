@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sys
 
+from contactlib.cli._pipes import PipeSafeStream
+
 __all__ = ["main"]
 
 _CLI_PACKAGES = frozenset({"click", "rich"})
@@ -19,7 +21,9 @@ def main() -> None:
     """Run the ``contactlib`` command with the arguments of this process.
 
     Exits with the command's exit status; see the command docs for the
-    meaning of each status.
+    meaning of each status.  When the reader of standard output goes
+    away, as in ``contactlib import FILE | head -1``, the rest of the
+    output is discarded and the command still finishes its work.
 
     .. versionadded:: 0.1.0
     """
@@ -35,4 +39,11 @@ def main() -> None:
             "pip install 'contactlib[cli]'\n"
         )
         raise SystemExit(1) from None
-    cli(prog_name="contactlib")
+    stdout = PipeSafeStream(sys.stdout)
+    sys.stdout = stdout
+    try:
+        cli(prog_name="contactlib")
+    finally:
+        # Flushed here, because a failing flush at interpreter exit
+        # would print a traceback and change the exit status to 120.
+        stdout.flush()

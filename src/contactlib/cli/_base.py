@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import json
 import sqlite3
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -10,14 +11,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import attrs
 import click
 import phonenumbers
+from click.core import ParameterSource
 
-from contactlib._model import PartyRef
+from contactlib._normalize import normalize_name
 from contactlib._services import ContactService
+from contactlib._values import PartyRef
+from contactlib.cli._text import shorten_quoted
 from contactlib.exceptions import (
     ContactlibError,
     ContactNotFoundError,
     ImportFileError,
     InvalidContactError,
+    InvalidNameError,
     InvalidValueError,
     NotFoundError,
 )
@@ -70,8 +75,8 @@ class CliError(click.ClickException):
     exit_code: ClassVar[int] = EXIT_BAD_INPUT
 
     def __init__(self, message: str) -> None:
-        """Hold *message*, made one line."""
-        super().__init__(" ".join(message.split()))
+        """Hold *message*, made one line, with long quoted values cut."""
+        super().__init__(shorten_quoted(" ".join(message.split())))
 
     def show(self, file: Any = None) -> None:  # noqa: ANN401
         """Print the one-line message to standard error."""
@@ -156,50 +161,168 @@ def json_option(command: _F) -> _F:
 
 
 def check_region(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
+    ctx: click.Context, param: click.Parameter, value: str | None
 ) -> str | None:
-    """Validate a region code given on the command line."""
+    """Validate a region code from the command line or the environment.
+
+    Raises:
+        CliError: The code is not a region of the phone number metadata.
+            The message names its source: ``--region`` or the
+            environment variable.
+    """
     if value is None or not value.strip():
         return None
     region = value.strip().upper()
-    if region not in phonenumbers.SUPPORTED_REGIONS:
-        message = (
-            f"unknown region {value!r}; give an ISO 3166 alpha-2 country "
-            "code such as DE, IN or US"
+    if region in phonenumbers.SUPPORTED_REGIONS:
+        return region
+    codes = "an ISO 3166 alpha-2 country code such as DE, IN or US"
+    source = ctx.get_parameter_source(param.name or "")
+    if source is ParameterSource.ENVIRONMENT:
+        raise CliError(
+            f"unknown region {value!r} in the environment variable "
+            f"{REGION_ENV}; set it to {codes}, or unset it"
         )
-        raise click.BadParameter(message)
-    return region
+    raise CliError(
+        f"unknown region {value!r} given with --region; give {codes}"
+    )
+
+
+def _parameter_name(param: click.Parameter) -> str:
+    if isinstance(param, click.Option):
+        return max(param.opts, key=len)
+    return param.human_readable_name
+
+
+def check_text(
+    _ctx: click.Context,
+    param: click.Parameter,
+    value: str | tuple[str, ...] | None,
+) -> str | tuple[str, ...] | None:
+    """Check a party name, title or role as the model will check it.
+
+    The model's message names its own field, such as ``text``; this one
+    names the option or argument, such as ``--title``.
+
+    Raises:
+        CliError: The value is too long or contains a control character.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    for text in values:
+        if text is None:
+            continue
+        try:
+            normalize_name(text, "text")
+        except InvalidNameError as error:
+            name = _parameter_name(param)
+            raise CliError(f"{name} {error.reason}") from error
+    return value
+
+
+def check_roles(
+    ctx: click.Context,
+    param: click.Parameter,
+    value: str | tuple[str, ...] | None,
+) -> str | tuple[str, ...] | None:
+    """Reject an empty ``--role``, then check the roles like `check_text`.
+
+    Raises:
+        click.UsageError: A role is empty or only spaces.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    if any(role is not None and not role.strip() for role in values):
+        message = (
+            f"{_parameter_name(param)} needs a role name, such as billing; "
+            "leave the option out for no role"
+        )
+        raise click.UsageError(message, ctx)
+    return check_text(ctx, param, value)
+
+
+class DatabaseState(enum.Enum):
+    """Kind of file at a ``--db`` path, as far as contactlib is concerned."""
+
+    MISSING = "missing"
+    """No file at the path."""
+    EMPTY = "empty"
+    """An empty file, or a SQLite database with no tables."""
+    CONTACTS = "contacts"
+    """A SQLite database with the contact schema."""
+    OTHER = "other"
+    """A SQLite database with tables of another program only."""
+
+
+def database_state(path: Path) -> DatabaseState:
+    """Return the kind of file at *path*, without changing the file.
+
+    Raises:
+        CliError: The path exists but is not a SQLite database.
+        sqlite3.Error: The file has a SQLite header but cannot be read.
+    """
+    from contactlib.adapters._sqlite_schema import (  # noqa: PLC0415
+        has_tables,
+        stored_version,
+    )
+
+    if not path.exists():
+        return DatabaseState.MISSING
+    _check_sqlite_file(path)
+    # mode=rw never creates a file.  It is not mode=ro, because a
+    # read-only connection to a WAL file leaves its -wal and -shm files
+    # behind; a read-write one removes them when it closes.
+    uri = path.absolute().as_uri() + "?mode=rw"
+    connection = sqlite3.connect(uri, uri=True)
+    try:
+        if stored_version(connection):
+            return DatabaseState.CONTACTS
+        if has_tables(connection):
+            return DatabaseState.OTHER
+        return DatabaseState.EMPTY
+    finally:
+        connection.close()
 
 
 def open_repository(path: Path, *, create: bool) -> ContactRepository:
-    """Open the SQLite database at *path*.
+    """Open the contact database at *path*.
 
     Args:
         path: The database file.
-        create: Create the file when it does not exist; otherwise a
-            missing file is an error.
+        create: Create the file, or the contact schema in an empty file,
+            when it is missing.  A SQLite file that contains another
+            program's tables is never changed.
 
     Raises:
-        CliError: The file does not exist and *create* is false, its
-            folder does not exist, or it is not a SQLite database.
+        CliError: The file does not exist or has no contact schema and
+            *create* is false, its folder does not exist, it is not a
+            SQLite database, or it contains another program's tables.
     """
     from contactlib.adapters.sqlite import (  # noqa: PLC0415
         SqliteContactRepository,
     )
 
-    if not path.exists() and not create:
+    state = database_state(path)
+    if state is DatabaseState.MISSING and not create:
         raise CliError(
             f"database {path} not found; import contacts first with "
             "`contactlib import FILE`, or give the database with --db"
         )
-    if path.exists():
-        _check_sqlite_file(path)
-    elif not path.parent.is_dir():
+    if state is DatabaseState.MISSING and not path.parent.is_dir():
         raise CliError(
             f"cannot create database {path}: folder {path.parent} does not "
             "exist; create it or give another path with --db"
         )
-    return SqliteContactRepository(path)
+    if state is DatabaseState.OTHER:
+        raise CliError(
+            f"{path} is a SQLite database of another program: it has "
+            "tables but no contacts; give the path of a contactlib "
+            "database or of a new file with --db"
+        )
+    if state is DatabaseState.EMPTY and not create:
+        raise CliError(
+            f"{path} is not a contactlib database: it is empty; import "
+            "contacts into it first with `contactlib import FILE`, or "
+            "check --db"
+        )
+    return SqliteContactRepository(path, create=create)
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -236,21 +359,32 @@ def opened_service(
 def resolve_contact_id(service: ContactService, text: str) -> str:
     """Return the id of the one contact whose id is or starts with *text*.
 
+    An exact id wins.  Otherwise *text* is matched as the start of an id
+    with its letter case, and when that matches nothing, ignoring letter
+    case, so ``3F0C`` finds ``3f0c…``.
+
     Raises:
         ContactNotFoundError: No id starts with *text*.
         CliError: Several ids start with *text*.
     """
     repository = service.repository
     prefix = text.strip()
-    if prefix and repository.find(prefix) is not None:
+    if not prefix:
+        raise ContactNotFoundError(text)
+    if repository.find(prefix) is not None:
         return prefix
     # NOTE: the repository port has no prefix look-up, so a prefix is
     # matched by reading every contact; an exact id never is.
-    matches = [
-        contact.contact_id
-        for contact in repository
-        if prefix and contact.contact_id.startswith(prefix)
-    ]
+    folded = prefix.casefold()
+    matches: list[str] = []
+    folded_matches: list[str] = []
+    for contact in repository:
+        contact_id = contact.contact_id
+        if contact_id.startswith(prefix):
+            matches.append(contact_id)
+        elif contact_id.casefold().startswith(folded):
+            folded_matches.append(contact_id)
+    matches = matches or folded_matches
     if not matches:
         raise ContactNotFoundError(text)
     if len(matches) > 1:

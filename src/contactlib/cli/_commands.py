@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from contactlib._model import PartyRef
+from contactlib._values import PartyRef
 from contactlib.cli._base import (
     EXIT_NO_DEFAULT,
     CliError,
+    check_roles,
+    check_text,
     echo_json,
     json_option,
     opened_service,
@@ -25,6 +27,8 @@ from contactlib.cli._render import (
     print_resolution,
     resolution_json,
 )
+from contactlib.cli._text import clip
+from contactlib.exceptions import InvalidLinkError
 
 if TYPE_CHECKING:
     from contactlib._model import Contact
@@ -38,8 +42,16 @@ _DEFAULT_LIMIT = 100
     metavar="TYPE:NAME",
     help="Only contacts linked to this party, such as Customer:CUST-0042.",
 )
-@click.option("--party-type", help="Party type; use with --party-name.")
-@click.option("--party-name", help="Party name; use with --party-type.")
+@click.option(
+    "--party-type",
+    callback=check_text,
+    help="Party type; use with --party-name.",
+)
+@click.option(
+    "--party-name",
+    callback=check_text,
+    help="Party name; use with --party-type.",
+)
 @click.option(
     "--search",
     default="",
@@ -88,10 +100,12 @@ def list_contacts(  # noqa: PLR0917
         return
     print_contact_table(contacts)
     if more:
-        click.echo(
-            f"Only the first {limit} contacts are shown; "
-            "raise --limit to see more."
+        shown = (
+            "the first contact is"
+            if limit == 1
+            else f"the first {limit} contacts are"
         )
+        click.echo(f"Only {shown} shown; raise --limit to see more.")
 
 
 def _party_filter(
@@ -129,10 +143,11 @@ def show(ctx: click.Context, contact_id: str) -> None:
 
 
 @click.command()
-@click.argument("party_type")
-@click.argument("party_name")
+@click.argument("party_type", callback=check_text)
+@click.argument("party_name", callback=check_text)
 @click.option(
     "--role",
+    callback=check_roles,
     help="Prefer contacts with this role for the party, such as billing.",
 )
 @json_option
@@ -199,13 +214,19 @@ def find(ctx: click.Context, email: str | None, phone: str | None) -> None:
 
 @click.command()
 @click.argument("contact_id", metavar="ID")
-@click.argument("party_type")
-@click.argument("party_name")
-@click.option("--title", default="", help="Display title of the party.")
+@click.argument("party_type", callback=check_text)
+@click.argument("party_name", callback=check_text)
+@click.option(
+    "--title",
+    default="",
+    callback=check_text,
+    help="Display title of the party.",
+)
 @click.option(
     "--role",
     "roles",
     multiple=True,
+    callback=check_roles,
     help="Role of the contact for the party, such as billing; repeat the "
     "option for several roles.",
 )
@@ -241,13 +262,13 @@ def link(  # noqa: PLR0917
             roles=roles,
             primary=primary,
         )
-    _print_changed(settings.json, contact, f"Linked to {party}.")
+    _print_changed(settings.json, contact, f"Linked to {clip(str(party))}.")
 
 
 @click.command()
 @click.argument("contact_id", metavar="ID")
-@click.argument("party_type")
-@click.argument("party_name")
+@click.argument("party_type", callback=check_text)
+@click.argument("party_name", callback=check_text)
 @json_option
 @click.pass_context
 def unlink(
@@ -257,15 +278,24 @@ def unlink(
     settings = settings_of(ctx)
     party = PartyRef(party_type, party_name)
     with opened_service(settings) as service:
-        contact = service.unlink(
-            resolve_contact_id(service, contact_id), party
-        )
-    _print_changed(settings.json, contact, f"Unlinked from {party}.")
+        full_id = resolve_contact_id(service, contact_id)
+        try:
+            contact = service.unlink(full_id, party)
+        except InvalidLinkError as error:
+            raise CliError(
+                f"contact {full_id} is not linked to {clip(str(party))}, so "
+                "there is "
+                f"no link to remove; `contactlib show {full_id}` lists its "
+                "links"
+            ) from error
+    _print_changed(
+        settings.json, contact, f"Unlinked from {clip(str(party))}."
+    )
 
 
 @click.command("set-primary")
-@click.argument("party_type")
-@click.argument("party_name")
+@click.argument("party_type", callback=check_text)
+@click.argument("party_name", callback=check_text)
 @click.argument("contact_id", metavar="ID")
 @json_option
 @click.pass_context
@@ -292,7 +322,7 @@ def set_primary(
             }
         )
         return
-    message = f"Primary contact of {party}."
+    message = f"Primary contact of {clip(str(party))}."
     if previous_id is not None and previous_id != full_id:
         message += f" Contact {previous_id} is no longer primary."
     _print_changed(settings.json, contact, message)

@@ -17,6 +17,7 @@ from contactlib.cli._base import (
     parse_party,
     settings_of,
 )
+from contactlib.cli._text import plural, shorten, shorten_quoted
 from contactlib.interchange import (
     ExportLayout,
     ExportReport,
@@ -190,13 +191,21 @@ def export_contacts(  # noqa: PLR0917
             "format": file_format,
             "contacts": count,
             "omitted": [
-                {"contact_id": cid, "value": value, "reason": reason}
+                {
+                    "contact_id": cid,
+                    "value": value,
+                    "reason": shorten_quoted(reason),
+                }
                 for cid, value, reason in omitted
             ],
         }
         echo_json(summary)
         return
     where = "standard output" if output == "-" else output
-    click.echo(f"{count} contacts written to {where}", err=True)
+    click.echo(f"{plural(count, 'contact')} written to {where}", err=True)
     for contact_id, value, reason in omitted:
-        click.echo(f"  {contact_id}: left out {value!r}: {reason}", err=True)
+        click.echo(
+            f"  {contact_id}: left out {shorten(value)}: "
+            f"{shorten_quoted(reason)}",
+            err=True,
+        )

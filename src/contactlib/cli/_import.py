@@ -26,6 +26,8 @@ from contactlib.cli._base import (
     EXIT_BAD_INPUT,
     EXIT_FAILURE,
     EXIT_OK,
+    DatabaseState,
+    database_state,
     echo_json,
     error_from,
     json_option,
@@ -301,7 +303,10 @@ def _check_readable(path: Path) -> None:
 def _open_for_import(
     settings: Settings, *, dry_run: bool
 ) -> ContactRepository:
-    if dry_run and not settings.db.exists():
+    if not dry_run:
+        return open_repository(settings.db, create=True)
+    state = database_state(settings.db)
+    if state in {DatabaseState.MISSING, DatabaseState.EMPTY}:
         # A dry run must not create the database, and an empty store gives
         # the same report as an empty database would.
         from contactlib.adapters.memory import (  # noqa: PLC0415
@@ -309,7 +314,7 @@ def _open_for_import(
         )
 
         return MemoryContactRepository()
-    return open_repository(settings.db, create=True)
+    return open_repository(settings.db, create=False)
 
 
 def _import_one(

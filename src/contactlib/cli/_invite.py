@@ -29,6 +29,7 @@ from contactlib.cli._portal import (
     opened_invitation_service,
     portal_types_option,
 )
+from contactlib.cli._text import shorten_quoted
 from contactlib.exceptions import InvitationNotSentError, NotEligibleError
 
 if TYPE_CHECKING:
@@ -212,7 +213,7 @@ def _not_eligible(
                 {
                     "reason": item.reason.value,
                     "code": item.code,
-                    "message": item.message,
+                    "message": shorten_quoted(item.message),
                 }
                 for item in error.reasons
             ],

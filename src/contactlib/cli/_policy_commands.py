@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from contactlib._lifecycle import OrphanPolicy
-from contactlib._model import ContactStatus, PartyRef
+from contactlib._values import ContactStatus, PartyRef
 from contactlib.cli._base import (
     CliError,
     echo_json,

@@ -16,12 +16,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from contactlib.cli._text import clip, plural, shorten, shorten_quoted
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from contactlib._importing import ImportReport, RejectedRow
-    from contactlib._model import Contact, Link, PhoneNumber
+    from contactlib._import_report import ImportReport, RejectedRow
+    from contactlib._model import Contact
     from contactlib._resolution import Resolution
+    from contactlib._values import Link, PhoneNumber
 
 _NONE = "-"
 _TABLE_HEADERS = ("ID", "Name", "Company", "E-mail", "Phone", "Links")
@@ -128,7 +131,7 @@ def report_json(path: str, report: ImportReport) -> dict[str, Any]:
                     {
                         "column": problem.column,
                         "value": problem.value,
-                        "reason": problem.reason,
+                        "reason": shorten_quoted(problem.reason),
                     }
                     for problem in rejected.problems
                 ],
@@ -140,7 +143,7 @@ def report_json(path: str, report: ImportReport) -> dict[str, Any]:
                 "row": warning.row,
                 "column": warning.column,
                 "value": warning.value,
-                "reason": warning.reason,
+                "reason": shorten_quoted(warning.reason),
             }
             for warning in report.warnings
         ],
@@ -289,8 +292,10 @@ def _phone_line(phone: PhoneNumber) -> str:
 
 def print_resolution(resolution: Resolution, names: dict[str, str]) -> None:
     """Print the default contact of a party, or why there is none."""
-    role = "" if resolution.role is None else f" (role {resolution.role})"
-    party = f"{resolution.party}{role}"
+    role = (
+        "" if resolution.role is None else f" (role {clip(resolution.role)})"
+    )
+    party = f"{clip(str(resolution.party))}{role}"
     found = resolution.contact
     if found is None:
         click.echo(f"No default contact for {party}: {resolution.reason}")
@@ -315,27 +320,38 @@ def print_resolution(resolution: Resolution, names: dict[str, str]) -> None:
 
 
 def print_report(path: str, report: ImportReport) -> None:
-    """Print the counts and every rejected row of one imported file."""
+    """Print the counts and every rejected row of one imported file.
+
+    Values and reasons are shortened to `MAX_SHOWN` characters each;
+    the JSON report has them whole.
+    """
     verb = "would be stored" if report.dry_run else "stored"
     click.echo(
-        f"{path}: {report.rows_read} rows read, {report.stored} {verb}, "
-        f"{len(report.rejected)} rejected"
+        f"{path}: {plural(report.rows_read, 'row')} read, "
+        f"{report.stored} {verb}, {len(report.rejected)} rejected"
         + (" (dry run, nothing written)" if report.dry_run else "")
     )
-    if report.updated_ids:
+    updated = len(report.updated_ids)
+    if updated:
         click.echo(
-            f"  {len(report.updated_ids)} of the stored rows updated "
-            "existing contacts"
+            f"  {updated} of the stored rows updated "
+            + ("an existing contact" if updated == 1 else "existing contacts")
         )
     for rejected in sorted(report.rejected, key=_row_number):
         for problem in rejected.problems:
             where = (
-                f"{problem.column} {problem.value!r}: "
+                f"{clip(problem.column)} {shorten(problem.value)}: "
                 if problem.column
                 else ""
             )
-            click.echo(f"  row {rejected.row}: {where}{problem.reason}")
-    if report.warnings:
+            reason = shorten_quoted(problem.reason)
+            click.echo(f"  row {rejected.row}: {where}{reason}")
+    if len(report.warnings) == 1:
+        click.echo(
+            "  1 value has no field in contactlib and was not stored; "
+            "--json lists it"
+        )
+    elif report.warnings:
         click.echo(
             f"  {len(report.warnings)} values have no field in contactlib "
             "and were not stored; --json lists them"

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING
 
 from contactlib.exceptions import ImportFileError
 from contactlib.interchange._detect import (
+    ENCODING_ADVICE,
     check_encoding,
     detect_encoding,
     read_head,
@@ -37,7 +38,7 @@ from contactlib.interchange._template import (
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from contactlib._importing import SourceRecord
+    from contactlib._import_report import SourceRecord
 
 MAX_PREAMBLE = 20
 """Lines before the header row that the reader skips at most."""
@@ -182,8 +183,7 @@ class CsvReader(Iterator["SourceRecord"]):
         byte = error.object[error.start]
         return (
             f"byte 0x{byte:02X} after line {self._last_line} is not valid "
-            f"{self.encoding} text; pass the file's encoding, such as "
-            "encoding='cp1252'"
+            f"{self.encoding} text; {ENCODING_ADVICE}"
         )
 
     def _find_header(
@@ -383,6 +383,6 @@ def _no_header_reason(
     )
     return (
         f"no header row matches {layout}: the first row has "
-        f"{_quoted(seen)}; pass a mapping from your headers to fields, "
-        "such as mapping={'Mail': 'email', 'Surname': 'last_name'}"
+        f"{_quoted(seen)}; map the headers to fields (`--map Mail=email` "
+        "on the command line, `mapping={'Mail': 'email'}` in Python)"
     )

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
     from typing import TextIO
 
-    from contactlib._model import Contact, PhoneNumber
+    from contactlib._model import Contact
+    from contactlib._values import PhoneNumber
 
 
 class ExportLayout(enum.StrEnum):

@@ -34,6 +34,14 @@ _BOMS = (
 )
 _ZIP_MAGIC = b"PK\x03\x04"
 
+# Advice in messages names the option of both callers: the command line
+# and Python.
+ENCODING_ADVICE = (
+    "give the file's encoding (`--encoding cp1252` on the command line, "
+    "`encoding='cp1252'` in Python)"
+)
+"""How to give the encoding, as the end of an error message."""
+
 
 class _ChainedStream(io.RawIOBase):
     """Raw stream that returns bytes already read, then the rest."""
@@ -111,7 +119,7 @@ def detect_encoding(head: bytes, stream: IO[bytes], path: str) -> str:
         path,
         f"byte 0x{byte:02X} at offset {offset} is neither UTF-8 nor "
         "Windows-1252 text, so the file is binary or in another "
-        "encoding; pass its encoding, such as encoding='latin-1'",
+        f"encoding; {ENCODING_ADVICE}",
     )
 
 
@@ -149,7 +157,7 @@ def decode_failure(encoding: str, offset: int, byte: int | None) -> str:
         )
     return (
         f"byte 0x{byte:02X} at offset {offset} is not valid {encoding} "
-        "text; pass the file's encoding, such as encoding='cp1252'"
+        f"text; {ENCODING_ADVICE}"
     )
 
 

@@ -16,7 +16,8 @@ from typing import IO, TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from contactlib._importing import SourceRecord, import_records
+from contactlib._import_report import SourceRecord
+from contactlib._importing import import_records
 from contactlib.exceptions import ImportFileError
 from contactlib.interchange._csv import CsvReader, open_binary
 from contactlib.interchange._detect import read_head, rejoin
@@ -24,7 +25,7 @@ from contactlib.interchange._detect import read_head, rejoin
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from contactlib._importing import ImportReport
+    from contactlib._import_report import ImportReport
     from contactlib._party_types import PartyTypeRegistry
     from contactlib._upsert import UpsertKey
     from contactlib.interchange._layouts import Layout

@@ -14,14 +14,15 @@ from typing import IO, TYPE_CHECKING, Any
 
 import cattrs
 
-from contactlib._importing import (
+from contactlib._import_report import (
     RowProblem,
     SourceEmail,
     SourceLink,
     SourcePhone,
     SourceRecord,
 )
-from contactlib._model import Contact, ContactStatus, PhoneNumber
+from contactlib._model import Contact
+from contactlib._values import ContactStatus, PhoneNumber
 from contactlib.exceptions import ImportFileError, InvalidValueError
 from contactlib.interchange._formats import ReadOptions, register_format
 from contactlib.interchange._vcard_write import phone_region

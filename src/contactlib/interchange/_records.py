@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from contactlib._importing import (
+from contactlib._import_report import (
     RowProblem,
     SourceEmail,
     SourceLink,

@@ -6,7 +6,7 @@ import io
 import re
 from typing import IO, TYPE_CHECKING
 
-from contactlib._importing import (
+from contactlib._import_report import (
     RowProblem,
     SourceEmail,
     SourceLink,

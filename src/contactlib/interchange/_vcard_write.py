@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import TextIO
 
-    from contactlib._model import Contact, PhoneNumber
+    from contactlib._model import Contact
+    from contactlib._values import PhoneNumber
 
 VCARD_VERSIONS = ("3.0", "4.0")
 """vCard versions that `write_vcard` writes."""

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import types
     from collections.abc import Iterable, Iterator, Mapping
 
-    from contactlib._importing import SourceRecord
+    from contactlib._import_report import SourceRecord
     from contactlib._model import Contact
     from contactlib.interchange._layouts import Layout
 

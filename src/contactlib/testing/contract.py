@@ -35,8 +35,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contactlib._model import (
-    Contact,
+from contactlib._model import Contact
+from contactlib._values import (
     ContactStatus,
     EmailAddress,
     Link,

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
 
-from contactlib._model import (
-    Contact,
+from contactlib._model import Contact
+from contactlib._values import (
     ContactStatus,
     EmailAddress,
     Link,
