@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Engine
 
-    from contactlib._model import Contact, PartyRef
+    from contactlib._model import Contact
+    from contactlib._values import PartyRef
 
 _T = TypeVar("_T")
 

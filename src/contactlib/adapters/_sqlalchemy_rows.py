@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import sqlalchemy as sa
 
-from contactlib._model import (
-    Contact,
+from contactlib._model import Contact
+from contactlib._values import (
     ContactStatus,
     EmailAddress,
     Link,
