@@ -231,8 +231,8 @@ class SqlAlchemyContactRepository(BoundToDatabase, ContactRepository):
     ) -> Mapping[PartyRef, list[Contact]]:
         """Return the contacts linked to each party, in few queries.
 
-        One query finds the links of up to 400 parties and four more load
-        their contacts, whatever the number of contacts.
+        One query finds the links of up to 400 parties, and two more load
+        up to 400 of the contacts found.
         """
         wanted = sorted(set(parties))
         found: dict[PartyRef, list[Contact]] = {p: [] for p in wanted}
