@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -30,6 +29,40 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
 _Item = TypeVar("_Item")
+_Flagged = TypeVar("_Flagged", EmailAddress, PhoneNumber)
+_Record = TypeVar("_Record", EmailAddress, PhoneNumber, "Contact")
+
+
+def _with_flags(value: _Flagged, **flags: bool) -> _Flagged:
+    """Return a copy of *value* with boolean marks changed.
+
+    Unlike `attrs.evolve`, this does not run the converters and validators
+    again: the copy differs only in marks, which no rule checks alone.
+    """
+    return _replaced(value, flags)
+
+
+def _replaced(value: _Record, changes: dict[str, Any]) -> _Record:
+    """Copy an attrs instance field by field, with *changes* applied.
+
+    `copy.copy` of a slotted attrs class goes through pickling support,
+    which costs more than the copy itself on the import path.
+    """
+    cls = type(value)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(
+            field.name for field in attrs.fields(cls)
+        )
+    copied = object.__new__(cls)
+    for name in names:
+        object.__setattr__(
+            copied, name, changes.get(name, getattr(value, name))
+        )
+    return copied
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def _settle_emails(values: Iterable[EmailAddress]) -> tuple[EmailAddress, ...]:
@@ -40,7 +73,7 @@ def _settle_emails(values: Iterable[EmailAddress]) -> tuple[EmailAddress, ...]:
         if previous is None:
             merged[email.key] = email
         elif email.is_primary and not previous.is_primary:
-            merged[email.key] = attrs.evolve(previous, is_primary=True)
+            merged[email.key] = _with_flags(previous, is_primary=True)
     emails = list(merged.values())
     primaries = [index for index, e in enumerate(emails) if e.is_primary]
     if len(primaries) > 1:
@@ -51,7 +84,7 @@ def _settle_emails(values: Iterable[EmailAddress]) -> tuple[EmailAddress, ...]:
             "mark only one",
         )
     if emails and not primaries:
-        emails[0] = attrs.evolve(emails[0], is_primary=True)
+        emails[0] = _with_flags(emails[0], is_primary=True)
     return tuple(emails)
 
 
@@ -63,7 +96,7 @@ def _settle_phones(values: Iterable[PhoneNumber]) -> tuple[PhoneNumber, ...]:
         if previous is None:
             merged[phone.key] = phone
         else:
-            merged[phone.key] = attrs.evolve(
+            merged[phone.key] = _with_flags(
                 previous,
                 is_mobile=previous.is_mobile or phone.is_mobile,
                 is_primary_phone=(
@@ -86,7 +119,7 @@ def _settle_phones(values: Iterable[PhoneNumber]) -> tuple[PhoneNumber, ...]:
                 f"{count} numbers are marked {label}; mark only one",
             )
     phones = [
-        attrs.evolve(p, is_mobile=True)
+        _with_flags(p, is_mobile=True)
         if p.is_primary_mobile and not p.is_mobile
         else p
         for p in phones
@@ -94,10 +127,10 @@ def _settle_phones(values: Iterable[PhoneNumber]) -> tuple[PhoneNumber, ...]:
     if phones and not any(p.is_primary_phone for p in phones):
         landlines = [i for i, p in enumerate(phones) if not p.is_mobile]
         chosen = landlines[0] if landlines else 0
-        phones[chosen] = attrs.evolve(phones[chosen], is_primary_phone=True)
+        phones[chosen] = _with_flags(phones[chosen], is_primary_phone=True)
     mobiles = [i for i, p in enumerate(phones) if p.is_mobile]
     if mobiles and not any(p.is_primary_mobile for p in phones):
-        phones[mobiles[0]] = attrs.evolve(
+        phones[mobiles[0]] = _with_flags(
             phones[mobiles[0]], is_primary_mobile=True
         )
     return tuple(phones)
@@ -307,9 +340,7 @@ def with_version(contact: Contact, version: int) -> Contact:
     does not run the converters again, which are the costly part of
     making a contact and cannot change a contact that passed them.
     """
-    copied = copy.copy(contact)
-    object.__setattr__(copied, "version", version)
-    return copied
+    return _replaced(contact, {"version": version})
 
 
 def restore_email(address: str, is_primary: bool) -> EmailAddress:

@@ -209,7 +209,11 @@ def parse_phone(
                 f"({_parse_error_reason(error)}){hint}",
             ) from None
         return ParsedPhone(raw, None, None, is_mobile=False, validated=False)
-    valid = phonenumbers.is_valid_number(number)
+    # is_valid_number would work out the number type again, which is the
+    # costly step of parsing; a number is valid exactly when its type is
+    # known.
+    kind = phonenumbers.number_type(number)
+    valid = kind != phonenumbers.PhoneNumberType.UNKNOWN
     possible = valid or (
         phonenumbers.is_possible_number_with_reason(number)
         == phonenumbers.ValidationResult.IS_POSSIBLE
@@ -239,7 +243,7 @@ def parse_phone(
     )
     if not _E164.fullmatch(e164):
         return ParsedPhone(raw, None, None, is_mobile=False, validated=False)
-    is_mobile = valid and phonenumbers.number_type(number) in _MOBILE_TYPES
+    is_mobile = kind in _MOBILE_TYPES
     return ParsedPhone(
         raw, e164, number.extension or None, is_mobile, validated=valid
     )

@@ -75,6 +75,18 @@ class PartyRef:
         return f"{self.party_type} {self.party_name}"
 
 
+def _clean_party(party_type: str, party_name: str) -> PartyRef:
+    """Make a `PartyRef` from parts that are normalized and non-empty.
+
+    `Link.party` calls this on every look-up; the parts of a link passed
+    the same checks when the link was made, so they are not run again.
+    """
+    party = object.__new__(PartyRef)
+    object.__setattr__(party, "party_type", party_type)
+    object.__setattr__(party, "party_name", party_name)
+    return party
+
+
 def normalize_roles(roles: Iterable[str]) -> frozenset[str]:
     if isinstance(roles, str):
         roles = [roles]
@@ -116,7 +128,7 @@ class Link:
     @property
     def party(self) -> PartyRef:
         """The party this link points to."""
-        return PartyRef(self.party_type, self.party_name)
+        return _clean_party(self.party_type, self.party_name)
 
     def merged_with(self, other: Link) -> Link:
         """Return one link holding the facts of both links to one party.

@@ -451,3 +451,16 @@ class TestSchema:
 
         assert not [s for s in statements if "one_primary" in s]
         assert "CREATE TABLE contactlib_links" in "\n".join(statements)
+
+
+class TestUnexplainedRace:
+    def test_transient(self, repository):
+        """A collision that no stored row explains is transient."""
+        error = sa.exc.IntegrityError(
+            "INSERT ...", {}, Exception("UNIQUE constraint failed")
+        )
+
+        result = repository._explain(error, [_contact("c9")], new=False)
+
+        assert isinstance(result, TransientConflictError)
+        assert "a concurrent writer changed the same party" in str(result)

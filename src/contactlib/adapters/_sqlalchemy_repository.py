@@ -25,7 +25,7 @@ from contactlib.exceptions import (
     DuplicateContactError,
     InvalidValueError,
     PrimaryContactConflictError,
-    StorageError,
+    TransientConflictError,
     VersionConflictError,
 )
 from contactlib.ports import ContactRepository
@@ -357,7 +357,7 @@ class SqlAlchemyContactRepository(BoundToDatabase, ContactRepository):
         contacts: Sequence[Contact],
         *,
         new: bool,
-    ) -> ConflictError | StorageError:
+    ) -> ConflictError:
         """Find which rule a failed write broke, after its rollback.
 
         Runs when a concurrent writer committed between the check in code
@@ -370,7 +370,15 @@ class SqlAlchemyContactRepository(BoundToDatabase, ContactRepository):
                 "unique key race resolved as %s", type(conflict).__name__
             )
             return conflict
-        return translate(error)
+        # The row that the write collided with was changed again before
+        # this look-up, for example a primary mark that a third writer
+        # already moved on.  Nothing stored explains the collision, so it
+        # was a race: the caller can run the transaction again.
+        logger.debug("unique key race with no stored cause; transient")
+        return TransientConflictError(
+            f"{type(error.orig).__name__}: a concurrent writer changed the "
+            "same party or contact"
+        )
 
 
 def _batched(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:

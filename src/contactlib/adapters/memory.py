@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 
+from contactlib._model import with_version
 from contactlib.exceptions import (
     ContactNotFoundError,
     DuplicateContactError,
@@ -108,7 +109,7 @@ class MemoryContactRepository(ContactRepository):
         with self._lock:
             if contact.contact_id in self._state.contacts:
                 raise DuplicateContactError(contact.contact_id)
-            stored = attrs.evolve(contact, version=1)
+            stored = with_version(contact, 1)
             self._check_primaries(stored)
             self._remember(stored.contact_id)
             self._index(stored)
@@ -129,7 +130,7 @@ class MemoryContactRepository(ContactRepository):
                 raise VersionConflictError(
                     contact.contact_id, expected, current.version
                 )
-            stored = attrs.evolve(contact, version=current.version + 1)
+            stored = with_version(contact, current.version + 1)
             self._check_primaries(stored)
             self._remember(stored.contact_id)
             self._unindex(current)
