@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
+import os
 import platform
 import random
 import sqlite3
@@ -286,7 +287,8 @@ def write_report(options: argparse.Namespace, table: str) -> None:
 
 Produced by `nox -s bench`, which runs `{command}`.
 
-Machine: {_cpu_name()}, {platform.system()} {platform.machine()},
+Machine: {_cpu_name()}, {os.cpu_count()} cores,
+{platform.system()} {platform.machine()},
 Python {platform.python_version()}.
 Times are the median of {options.repeat} runs, wall clock.
 
