@@ -102,6 +102,9 @@ class SourceRecord:
         links: Links to parties.
         unmodelled: ``(column, value)`` of non-empty cells that
             contactlib has no field for; reported as warnings.
+        extra_properties: vCard content lines that contactlib has no
+            field for, stored in `Contact.extra_properties` so a vCard
+            export writes them back.
         warnings: Other values the reader read but did not use, each
             with its reason; reported as warnings when the row is
             stored.
@@ -117,6 +120,7 @@ class SourceRecord:
     phones: tuple[SourcePhone, ...] = ()
     links: tuple[SourceLink, ...] = ()
     unmodelled: tuple[tuple[str, str], ...] = ()
+    extra_properties: tuple[str, ...] = ()
     warnings: tuple[RowProblem, ...] = ()
     problems: tuple[RowProblem, ...] = ()
 

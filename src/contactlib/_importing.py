@@ -163,6 +163,8 @@ def build_from_record(
     if not fields.get("contact_id"):
         fields.pop("contact_id", None)
     _parse_flags(fields, errors)
+    if record.extra_properties:
+        fields["extra_properties"] = record.extra_properties
     try:
         contact = build_contact(
             emails=emails, phones=phones, links=links, **fields

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -165,6 +166,39 @@ def to_status(value: ContactStatus | str) -> ContactStatus:
         ) from None
 
 
+_EXTRA_LINE = re.compile(r"(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+[;:]")
+_EXTRA_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def extra_lines(values: Iterable[str]) -> tuple[str, ...]:
+    """Check that each entry is one unfolded vCard content line."""
+    lines = tuple(values)
+    for index, line in enumerate(lines):
+        field = f"extra_properties[{index}]"
+        if not isinstance(line, str):
+            raise InvalidValueError(
+                field, line, "an extra property must be a string"
+            )
+        control = _EXTRA_CONTROL.search(line)
+        if control is not None:
+            raise InvalidValueError(
+                field,
+                line[: control.start()],
+                f"the line has the control character "
+                f"U+{ord(control.group()):04X} at position "
+                f"{control.start() + 1}; give one unfolded line, with line "
+                "breaks in values written as \\n",
+            )
+        if _EXTRA_LINE.match(line) is None or ":" not in line:
+            raise InvalidValueError(
+                field,
+                line[:40],
+                "the line is not a vCard property; write it as NAME:value, "
+                "such as BDAY:1990-01-01",
+            )
+    return lines
+
+
 def _optional_id(value: str | None) -> str | None:
     if value is None:
         return None
@@ -199,6 +233,10 @@ class Contact:
         links: Parties the contact belongs to.
         user_id: Id of the host's user account linked to the contact.
         unsubscribed: Whether the person opted out of bulk mail.
+        extra_properties: vCard properties contactlib has no field for,
+            kept for re-export: each entry is one unfolded content line
+            as read, group prefix included, such as
+            ``"BDAY:1990-01-01"``.  vCard exports write them back.
         version: Stored version, for optimistic concurrency.  ``0`` for a
             contact that was never stored.
 
@@ -228,6 +266,9 @@ class Contact:
     )
     user_id: str | None = attrs.field(default=None, converter=_optional_id)
     unsubscribed: bool = attrs.field(default=False, converter=bool)
+    extra_properties: tuple[str, ...] = attrs.field(
+        factory=tuple, converter=extra_lines, kw_only=True
+    )
     version: int = attrs.field(default=0, kw_only=True)
 
     def __attrs_post_init__(self) -> None:

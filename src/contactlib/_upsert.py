@@ -74,8 +74,10 @@ def merge(stored: Contact, imported: Contact, record: SourceRecord) -> Contact:
     Fields the row has a value for replace the stored ones.  E-mail
     addresses and phone numbers of the row come first and keep their
     primary marks; stored ones the row lacks are kept after them,
-    unmarked.  Links are united, as `Contact.with_link` does.  The id
-    and version stay those of *stored*.
+    unmarked.  Links are united, as `Contact.with_link` does.  Extra
+    vCard properties of the row replace the stored ones as a whole; a
+    row without any keeps the stored ones.  The id and version stay
+    those of *stored*.
     """
     changes: dict[str, Any] = {
         name: getattr(imported, name)
@@ -104,6 +106,8 @@ def merge(stored: Contact, imported: Contact, record: SourceRecord) -> Contact:
                 if phone.key not in keys
             ),
         )
+    if record.extra_properties:
+        changes["extra_properties"] = imported.extra_properties
     if record.links:
         changes["links"] = (*stored.links, *imported.links)
     return attrs.evolve(stored, **changes)

@@ -104,12 +104,14 @@ class TestJsonRoundTrip:
 def _erpnext_view(contact: Contact) -> Contact:
     """Return *contact* as the ERPNext layout carries it.
 
-    The layout has no column for link roles, and numbers whose raw text
-    needs a region are written in international form.
+    The layout has no column for link roles or extra vCard properties,
+    and numbers whose raw text needs a region are written in
+    international form.
     """
     return attrs.evolve(
         contact,
         version=0,
+        extra_properties=(),
         phones=[
             attrs.evolve(phone, raw=_portable_number(phone))
             for phone in contact.phones

@@ -57,6 +57,7 @@ def contact_rows(contacts: Iterable[Contact]) -> Rows:
             contact_id=contact_id,
             version=contact.version,
             status=contact.status.value,
+            extra_properties=list(contact.extra_properties),
         )
         rows[contacts_table.name].append(row)
         rows[emails_table.name].extend(
@@ -227,6 +228,7 @@ def _contact(
         contact_id=contact_id,
         version=row["version"],
         status=ContactStatus(row["status"]),
+        extra_properties=row["extra_properties"],
         emails=emails,
         phones=phones,
         links=links,

@@ -72,8 +72,12 @@ contacts_table = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("user_id", sa.String(255), nullable=True, index=True),
     sa.Column("unsubscribed", sa.Boolean, nullable=False),
+    sa.Column("extra_properties", sa.JSON, nullable=False),
 )
 """One row per contact; ``version`` counts its saves.
+
+``extra_properties`` is a JSON list of the vCard lines that
+`Contact.extra_properties` keeps.
 
 .. versionadded:: 0.1.0
 """

@@ -32,6 +32,7 @@ CONTACT_COLUMNS = (
     "status",
     "user_id",
     "unsubscribed",
+    "extra_properties",
 )
 """Columns of the ``contact`` table, in the order rows use."""
 
@@ -107,6 +108,7 @@ def contact_row(contact: Contact) -> tuple[Any, ...]:
         contact.status.value,
         contact.user_id,
         int(contact.unsubscribed),
+        json.dumps(contact.extra_properties, ensure_ascii=False),
     )
 
 
@@ -175,6 +177,7 @@ def decode_contact(row: tuple[Any, ...]) -> Contact:
         status=row[10],
         user_id=row[11],
         unsubscribed=bool(row[12]),
+        extra_properties=json.loads(row[13]),
         emails=[
             restore_email(address, bool(primary))
             for _, address, primary in sorted(json.loads(emails_json))

@@ -38,7 +38,9 @@ _CREATE_V1 = (
         status       TEXT NOT NULL
                      CHECK (status IN ('Passive', 'Open', 'Replied')),
         user_id      TEXT,
-        unsubscribed INTEGER NOT NULL CHECK (unsubscribed IN (0, 1))
+        unsubscribed INTEGER NOT NULL CHECK (unsubscribed IN (0, 1)),
+        extra_properties TEXT NOT NULL DEFAULT '[]'
+                     CHECK (json_valid(extra_properties))
     ) WITHOUT ROWID
     """,
     """

@@ -44,7 +44,16 @@ _FIELDS = (
     "status",
     "user_id",
 )
-_KNOWN = frozenset((*_FIELDS, "emails", "phones", "links", "unsubscribed"))
+_KNOWN = frozenset(
+    (
+        *_FIELDS,
+        "emails",
+        "phones",
+        "links",
+        "unsubscribed",
+        "extra_properties",
+    )
+)
 _KNOWN_WITH_VERSION = _KNOWN | {"version"}
 
 
@@ -246,6 +255,9 @@ def _record_from_dict(row: int, item: dict[str, Any]) -> SourceRecord:
         )
         for index, link in enumerate(item.get("links") or ())
     )
+    extras = item.get("extra_properties") or ()
+    if not isinstance(extras, list | tuple):
+        raise TypeError(f"extra_properties is {extras!r}, not a list")
     unmodelled = tuple(
         (key, json.dumps(value, ensure_ascii=False)[:80])
         for key, value in item.items()
@@ -259,6 +271,7 @@ def _record_from_dict(row: int, item: dict[str, Any]) -> SourceRecord:
         phones=phones,
         links=links,
         unmodelled=unmodelled,
+        extra_properties=tuple(_text(line) for line in extras),
     )
 
 

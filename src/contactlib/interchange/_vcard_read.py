@@ -13,6 +13,8 @@ from contactlib._import_report import (
     SourcePhone,
     SourceRecord,
 )
+from contactlib._model import extra_lines
+from contactlib.exceptions import InvalidValueError
 from contactlib.interchange._formats import ReadOptions, register_format
 from contactlib.interchange._vcard_syntax import (
     ContentLine,
@@ -37,6 +39,11 @@ _GENDER_LETTERS = {
     "N": "None",
     "U": "Unknown",
 }
+_KEPT = (
+    "contactlib has no field for this property; it is kept and written "
+    "back when the contact is exported as vCard"
+)
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 _NON_PERSON_KINDS = {
     "ORG": "an organisation",
     "GROUP": "a group",
@@ -50,8 +57,11 @@ def read_vcard(source: bytes | IO[bytes]) -> Iterator[SourceRecord]:
     Versions 2.1, 3.0 and 4.0 are read, in UTF-8, UTF-16 or a legacy
     8-bit encoding named by ``CHARSET`` parameters.  Each card becomes
     one record whose row is the line of its ``BEGIN:VCARD``.  Properties
-    that contactlib has no field for are listed in the record's
-    ``unmodelled`` values, so the import report shows them.  Cards of
+    that contactlib has no field for (``PHOTO``, ``BDAY``, ``ADR``,
+    ``X-*`` and so on) are kept in the record's ``extra_properties``,
+    as `content_line` writes them, and listed as warnings in the import
+    report; parts of modelled properties that have no field, such as a
+    name suffix or a second ``N``, are only listed.  Cards of
     ``KIND`` ``org``, ``group`` or ``location`` describe no person and
     come out as records with a problem, so the import rejects them.
 
@@ -81,6 +91,40 @@ def _shorten(value: str) -> str:
     if len(flat) <= _MAX_REPORTED_VALUE:
         return flat
     return flat[: _MAX_REPORTED_VALUE - 1] + "…"
+
+
+def _param_text(value: str) -> str:
+    """Write a parameter value, quoted and RFC 6868 escaped as needed."""
+    text = (
+        value.replace("^", "^^")
+        .replace('"', "^'")
+        .replace("\r\n", "^n")
+        .replace("\n", "^n")
+    )
+    return f'"{text}"' if any(c in text for c in ";:") else text
+
+
+def content_line(prop: ContentLine) -> str:
+    """Write *prop* back as one unfolded content line.
+
+    The line is what `Contact.extra_properties` keeps.  Decoded
+    quoted-printable values lose their ``ENCODING`` and ``CHARSET``
+    parameters and have their line breaks written as ``\\n``, so the line
+    is valid in vCard 3.0 and 4.0.  Base64 data keeps ``ENCODING=b``.
+    Other values are kept as read, escapes included.
+    """
+    params = []
+    for name, values in prop.params.items():
+        if name == "CHARSET" or (name == "ENCODING" and not prop.is_binary):
+            continue
+        for value in values:
+            text = "b" if name == "ENCODING" else _param_text(value)
+            params.append(f"{name}={text}")
+    name = f"{prop.group}.{prop.name}" if prop.group else prop.name
+    value = prop.value
+    if not prop.is_binary:
+        value = _LINE_BREAKS.sub(r"\\n", value)
+    return ";".join((name, *params)) + ":" + value
 
 
 def _pref_rank(prop: ContentLine) -> int | None:
@@ -130,6 +174,7 @@ class _CardReader:
         self.phones: list[tuple[ContentLine, str]] = []
         self.links: list[SourceLink] = []
         self.unmodelled: list[tuple[str, str]] = []
+        self.extra: list[str] = []
         self.warnings: list[RowProblem] = []
         self.problems: list[RowProblem] = []
         self.formatted_name: ContentLine | None = None
@@ -163,7 +208,7 @@ class _CardReader:
             if prop.name.startswith(_EXTENSION):
                 self.read_extension(prop)
                 continue
-            handler = handlers.get(prop.name, self.report)
+            handler = handlers.get(prop.name, self.keep)
             handler(prop)
         if not self.has_name and self.formatted_name is not None:
             self.split_formatted_name(self.formatted_name)
@@ -175,18 +220,33 @@ class _CardReader:
             phones=self.phones_marked(),
             links=tuple(self.links),
             unmodelled=tuple(self.unmodelled),
+            extra_properties=tuple(self.extra),
             warnings=tuple(self.warnings),
             problems=tuple(self.problems),
         )
 
+    def shown(self, prop: ContentLine) -> str:
+        """Return the value of *prop* as the report shows it."""
+        if prop.is_binary:
+            return f"<{len(prop.value)} characters of base64 data>"
+        return _shorten(self.text(prop))
+
     def report(self, prop: ContentLine, note: str = "") -> None:
         """List *prop* as a value that contactlib does not store."""
-        if prop.is_binary:
-            value = f"<{len(prop.value)} characters of base64 data>"
-        else:
-            value = _shorten(self.text(prop))
         column = f"{prop.column} {note}".strip()
-        self.unmodelled.append((column, value))
+        self.unmodelled.append((column, self.shown(prop)))
+
+    def keep(self, prop: ContentLine, note: str = "") -> None:
+        """Keep *prop* for vCard export and list it in the report."""
+        line = content_line(prop)
+        try:
+            extra_lines([line])
+        except InvalidValueError:
+            self.report(prop, note)
+            return
+        self.extra.append(line)
+        column = f"{prop.column} {note}".strip()
+        self.warnings.append(RowProblem(column, self.shown(prop), _KEPT))
 
     def set_field(self, field: str, value: str, prop: ContentLine) -> None:
         """Store *value* in *field*; a later value for it is reported."""
@@ -271,7 +331,7 @@ class _CardReader:
         """Collect a phone number; fax numbers are only reported."""
         types = prop.types
         if "FAX" in types and not types & {"VOICE", "CELL"}:
-            self.report(prop, "(fax)")
+            self.keep(prop, "(fax)")
             return
         text = _tel_text(prop)
         if text:
@@ -318,7 +378,7 @@ class _CardReader:
         elif name in fields:
             self.set_field(fields[name], self.text(prop), prop)
         else:
-            self.report(prop)
+            self.keep(prop)
 
     def primary_marked(
         self, items: list[tuple[ContentLine, str]], label: str

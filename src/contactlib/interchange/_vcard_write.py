@@ -188,6 +188,8 @@ def format_vcard(contact: Contact, *, version: str = "4.0") -> str:
     both primary phone marks, the user id) goes into ``X-CONTACTLIB-*``
     properties and parameters, which other programs ignore and
     `read_vcard` reads back, so nothing contactlib stores is lost.
+    The contact's ``extra_properties`` follow, each line as stored: they
+    are not converted between vCard versions.
 
     Args:
         contact: The contact.
@@ -204,6 +206,7 @@ def format_vcard(contact: Contact, *, version: str = "4.0") -> str:
     _check_version(version)
     v4 = version == "4.0"
     lines = [_text_line(p, v4=v4) for p in _properties(contact, v4=v4)]
+    lines += [fold(line) for line in contact.extra_properties]
     return "".join(
         ["BEGIN:VCARD\r\n", f"VERSION:{version}\r\n", *lines, "END:VCARD\r\n"]
     )
@@ -242,7 +245,9 @@ def to_jcard(contact: Contact) -> list[object]:
     """Return a contact as a jCard (RFC 7095), ready for `json.dumps`.
 
     The properties are those of `format_vcard` for vCard 4.0, with
-    parameter names in lower case as RFC 7095 asks.
+    parameter names in lower case as RFC 7095 asks.  The contact's
+    ``extra_properties`` are left out: they are vCard text lines, which
+    jCard has no form for without parsing their values.
 
     .. versionadded:: 0.1.0
     """

@@ -28,6 +28,7 @@ __all__ = [
     "ROLES",
     "contacts",
     "email_addresses",
+    "extra_properties",
     "links",
     "names",
     "parties",
@@ -167,6 +168,24 @@ def links(
     )
 
 
+_EXTRA_SAMPLES = (
+    "BDAY:1990-01-01",
+    "BDAY:19851224",
+    "NOTE:Prefers calls in the morning",
+    "NOTE:Zweite Zeile\\nfolgt",
+    "X-FOO:bar",
+    "URL;TYPE=work:https://example.com/people/anna",
+    "ITEM1.X-ABLABEL:Assistant",
+    "ADR;TYPE=work:;;Hauptstraße 1;Berlin;;10115;Germany",
+    "PHOTO;ENCODING=b;TYPE=JPEG:" + "/9j/4AAQSkZJRgABAQ" * 8,
+)
+
+extra_properties = st.lists(
+    st.sampled_from(_EXTRA_SAMPLES), max_size=3, unique=True
+).map(tuple)
+"""Tuples of vCard lines for `Contact.extra_properties`."""
+
+
 @st.composite
 def contacts(draw: st.DrawFn, /, **overrides: Any) -> Contact:  # noqa: ANN401
     """Draw a valid contact with e-mails, phones and links.
@@ -195,6 +214,7 @@ def contacts(draw: st.DrawFn, /, **overrides: Any) -> Contact:  # noqa: ANN401
         "phones": draw(st.lists(phone_numbers, max_size=3)),
         "links": draw(st.lists(links(primary=False), max_size=3)),
         "unsubscribed": draw(st.booleans()),
+        "extra_properties": draw(extra_properties),
     }
     fields.update(overrides)
     return Contact(**fields)
