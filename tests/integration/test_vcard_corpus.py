@@ -6,14 +6,14 @@ The expected values were checked against each file by reading it.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
 
 from contactlib import SourceRecord, build_from_record, import_records
 from contactlib.exceptions import InvalidContactError
-from contactlib.interchange import read_vcard
+from contactlib.interchange import read_vcard, write_vcard
 from contactlib.interchange._vcard_syntax import read_cards
 from contactlib.testing import MemoryContactRepository
 
@@ -663,13 +663,15 @@ class TestCorpusReport:
 
     @pytest.mark.parametrize("name", sorted(EXPECTED))
     def test_every_property_accounted(self, corpus: Path, name: str):
-        """Each property is mapped, metadata, or listed as unmodelled."""
+        """Each property is mapped, metadata, kept or listed as unmodelled."""
         data = (corpus / "vcard" / name).read_bytes()
 
         for card, record in zip(
             read_cards(io.BytesIO(data)), read_vcard(data), strict=True
         ):
-            reported = {column for column, _ in record.unmodelled}
+            reported = {column for column, _ in record.unmodelled} | {
+                warning.column for warning in record.warnings
+            }
             for prop in card.properties:
                 if prop.name in _MAPPED | _META or prop.name.startswith(
                     "X-CONTACTLIB-"
@@ -740,7 +742,7 @@ class TestCorpusQuirks:
 
         (record,) = read_vcard(data)
 
-        assert record.unmodelled == (
+        assert [(w.column, w.value) for w in record.warnings] == [
             (
                 "NOTE (line 7)",
                 (
@@ -748,7 +750,7 @@ class TestCorpusQuirks:
                     "must NOT be ignored."
                 ),
             ),
-        )
+        ]
 
     def test_org_card_reason(self, corpus: Path):
         """A KIND:org card is rejected with the reason."""
@@ -779,3 +781,49 @@ class TestCorpusQuirks:
 
         assert contact.phones[0].e164 == "+445555555555"
         assert contact.phones[0].extension == "5555"
+
+
+def _extras(data: bytes) -> list[tuple[str, tuple[str, ...]]]:
+    """Import *data* and return each contact's id and extra lines."""
+    repository = MemoryContactRepository()
+    report = import_records(read_vcard(data), repository)
+    assert report.balanced
+    return sorted((c.contact_id, c.extra_properties) for c in repository)
+
+
+def _exported(data: bytes, version: str) -> tuple[list[Any], bytes]:
+    """Import *data*; return the extra lines and the vCard export."""
+    repository = MemoryContactRepository()
+    import_records(read_vcard(data), repository)
+    text = io.StringIO(newline="")
+    write_vcard(repository, text, version=version)
+    extras = sorted((c.contact_id, c.extra_properties) for c in repository)
+    return extras, text.getvalue().encode("utf-8")
+
+
+class TestCorpusExtraProperties:
+    """Properties without a field survive an export and a new import."""
+
+    @pytest.mark.parametrize("version", ["3.0", "4.0"])
+    def test_photo_and_birthday(self, corpus: Path, version: str):
+        """The iPhone card keeps its photo, birthday and addresses."""
+        data = (corpus / "vcard" / "ezvcard_John_Doe_IPHONE.vcf").read_bytes()
+        first, exported = _exported(data, version)
+
+        again = _extras(exported)
+
+        ((_, extras),) = again
+        names = [line.split(":")[0].split(";")[0] for line in extras]
+        assert {"BDAY", "PHOTO", "ITEM3.ADR", "NICKNAME"} <= set(names)
+        assert "BDAY;VALUE=date:2012-06-06" in extras
+        assert again == first
+
+    @pytest.mark.parametrize("name", sorted(EXPECTED))
+    def test_every_file(self, corpus: Path, name: str):
+        """Every corpus file keeps the same extra lines through vCard 4.0."""
+        data = (corpus / "vcard" / name).read_bytes()
+        first, exported = _exported(data, "4.0")
+
+        again = _extras(exported)
+
+        assert again == first

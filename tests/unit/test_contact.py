@@ -334,3 +334,37 @@ class TestGroupError:
         contact = build_contact(first_name="S", emails="s@example.com")
 
         assert contact.primary_email == "s@example.com"
+
+
+class TestExtraProperties:
+    """`Contact.extra_properties` holds single vCard content lines."""
+
+    def test_kept(self):
+        """Lines are kept as given, in order."""
+        contact = Contact(
+            first_name="Anna", extra_properties=["BDAY:1990-01-01", "X-A:b"]
+        )
+
+        assert contact.extra_properties == ("BDAY:1990-01-01", "X-A:b")
+
+    def test_line_break_rejected(self):
+        """A line with a line break in it is rejected."""
+        with pytest.raises(InvalidValueError) as caught:
+            Contact(first_name="Anna", extra_properties=["NOTE:a\nb"])
+
+        assert caught.value.field == "extra_properties[0]"
+        assert caught.value.reason == (
+            "the line has the control character U+000A at position 7; "
+            "give one unfolded line, with line breaks in values written "
+            "as \\n"
+        )
+
+    def test_not_a_property_rejected(self):
+        """A line without a property name and colon is rejected."""
+        with pytest.raises(InvalidValueError) as caught:
+            Contact(first_name="Anna", extra_properties=["just text"])
+
+        assert caught.value.reason == (
+            "the line is not a vCard property; write it as NAME:value, "
+            "such as BDAY:1990-01-01"
+        )

@@ -10,6 +10,7 @@ import pytest
 from contactlib import Link, build_contact, import_records
 from contactlib.exceptions import ImportFileError
 from contactlib.interchange import (
+    contact_from_dict,
     contact_to_dict,
     make_converter,
     read_json,
@@ -34,6 +35,17 @@ class TestConverter:
         assert data["status"] == "Passive"
         assert type(data["status"]) is str
         assert data["links"][0]["roles"] == ["billing", "shipping"]
+
+    def test_extra_properties_list(self):
+        """Extra vCard lines are a list of strings."""
+        contact = build_contact(
+            first_name="Anna", extra_properties=("BDAY:1990-01-01",)
+        )
+
+        data = contact_to_dict(contact)
+
+        assert data["extra_properties"] == ["BDAY:1990-01-01"]
+        assert contact_from_dict(data) == contact
 
     def test_new_each_call(self):
         """Each call gives its own converter."""
@@ -91,6 +103,25 @@ class TestReadJson:
                 "true or false); compare the item with what write_json writes"
             )
         ]
+
+    def test_extra_properties_read(self):
+        """Extra vCard lines are read into the record."""
+        data = b'[{"first_name": "Anna", "extra_properties": ["X-A:b"]}]'
+
+        (record,) = read_json(data)
+
+        assert record.extra_properties == ("X-A:b",)
+        assert record.unmodelled == ()
+
+    def test_bad_extra_property_rejected(self):
+        """A line that is no vCard property rejects the row."""
+        data = b'[{"first_name": "Anna", "extra_properties": ["text"]}]'
+        repository = MemoryContactRepository()
+
+        report = import_records(read_json(data), repository)
+
+        (rejected,) = report.rejected
+        assert [p.column for p in rejected.problems] == ["extra_properties"]
 
     def test_unknown_key_reported(self):
         """Keys contactlib does not know are listed as warnings."""

@@ -182,3 +182,41 @@ class TestUpsertKey:
         assert caught.value.reason == (
             "unknown upsert key 'phone'; use contact_id, email"
         )
+
+
+class TestUpsertExtraProperties:
+    """Extra vCard lines of a row replace the stored ones as a whole."""
+
+    def test_replaced(self):
+        """A row with extra lines replaces every stored one."""
+        stored = build_contact(
+            contact_id="c-1",
+            first_name="Anna",
+            extra_properties=("BDAY:1990-01-01", "NOTE:old"),
+        )
+        repository = _repository_with(stored)
+        row = SourceRecord(
+            2,
+            {"contact_id": "c-1", "first_name": "Anna"},
+            {},
+            extra_properties=("NOTE:new",),
+        )
+
+        report = import_records([row], repository, upsert="contact_id")
+
+        assert report.updated_ids == ["c-1"]
+        assert repository.get("c-1").extra_properties == ("NOTE:new",)
+
+    def test_kept_without(self):
+        """A row without extra lines keeps the stored ones."""
+        stored = build_contact(
+            contact_id="c-1",
+            first_name="Anna",
+            extra_properties=("BDAY:1990-01-01",),
+        )
+        repository = _repository_with(stored)
+        row = SourceRecord(2, {"contact_id": "c-1", "last_name": "Lange"}, {})
+
+        import_records([row], repository, upsert="contact_id")
+
+        assert repository.get("c-1").extra_properties == ("BDAY:1990-01-01",)

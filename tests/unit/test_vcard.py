@@ -144,9 +144,9 @@ class TestReadVcard:
 
         (record,) = read_vcard(text.encode())
 
-        assert record.unmodelled == (
-            ("PHOTO (line 4)", "<12 characters of base64 data>"),
-        )
+        assert [(w.column, w.value) for w in record.warnings] == [
+            ("PHOTO (line 4)", "<12 characters of base64 data>")
+        ]
 
 
 class TestFormatVcard:
@@ -278,3 +278,98 @@ class TestRepeatedProperties:
 
         assert record.fields["contact_id"] == "a-1"
         assert record.unmodelled == (("UID (line 5)", "b-2"),)
+
+
+class TestExtraProperties:
+    """Properties without a field are kept and written back."""
+
+    def test_kept_and_reported(self):
+        """An unknown property is kept as a line and listed as a warning."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\n"
+            "item1.URL;TYPE=work:https://example.com\r\n"
+            "BDAY:1990-01-01\r\nEND:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(text.encode())
+
+        assert record.extra_properties == (
+            "ITEM1.URL;TYPE=work:https://example.com",
+            "BDAY:1990-01-01",
+        )
+        assert record.unmodelled == ()
+        assert [w.column for w in record.warnings] == [
+            "item1.URL (line 4)",
+            "BDAY (line 5)",
+        ]
+        assert record.warnings[0].reason == (
+            "contactlib has no field for this property; it is kept and "
+            "written back when the contact is exported as vCard"
+        )
+
+    def test_quoted_printable_decoded(self):
+        """A 2.1 quoted-printable note is kept decoded, breaks escaped."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:x\r\n"
+            "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:"
+            "Gr=C3=BC=C3=9Fe=0D=0Azwei\r\nEND:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(text.encode())
+
+        assert record.extra_properties == ("NOTE:Grüße\\nzwei",)
+
+    def test_base64_marked_b(self):
+        """2.1 base64 data is kept with the 3.0 encoding name."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:x\r\n"
+            "PHOTO;JPEG;ENCODING=BASE64:/9j/\r\n 4AAQ\r\n\r\nEND:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(text.encode())
+
+        assert record.extra_properties == (
+            "PHOTO;TYPE=JPEG;ENCODING=b:/9j/4AAQ",
+        )
+
+    def test_parameter_quoted(self):
+        """A parameter value with a colon is quoted again."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:x\r\n"
+            'ADR;LABEL="Hauptstr. 1: Hof";TYPE=work:;;Hauptstr. 1;;;;\r\n'
+            "END:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(text.encode())
+
+        assert record.extra_properties == (
+            'ADR;LABEL="Hauptstr. 1: Hof";TYPE=work:;;Hauptstr. 1;;;;',
+        )
+
+    def test_fax_kept(self):
+        """A fax number has no field, so its line is kept."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\n"
+            "TEL;TYPE=FAX:+49 30 1234\r\nEND:VCARD\r\n"
+        )
+
+        (record,) = read_vcard(text.encode())
+
+        assert record.extra_properties == ("TEL;TYPE=FAX:+49 30 1234",)
+        assert record.phones == ()
+
+    @pytest.mark.parametrize("version", ["3.0", "4.0"])
+    def test_written_back(self, version):
+        """The writer adds the kept lines, folded, before END."""
+        photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "A" * 100
+        contact = Contact(
+            first_name="Anna", extra_properties=("BDAY:1990-01-01", photo)
+        )
+
+        text = format_vcard(contact, version=version)
+
+        assert text.endswith(
+            "BDAY:1990-01-01\r\n"
+            f"{photo[:75]}\r\n {photo[75:]}\r\nEND:VCARD\r\n"
+        )
+        assert _read_one(text).extra_properties == contact.extra_properties

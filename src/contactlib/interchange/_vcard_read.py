@@ -105,11 +105,11 @@ def _param_text(value: str) -> str:
 
 
 def content_line(prop: ContentLine) -> str:
-    """Write *prop* back as one unfolded content line.
+    r"""Write *prop* back as one unfolded content line.
 
     The line is what `Contact.extra_properties` keeps.  Decoded
     quoted-printable values lose their ``ENCODING`` and ``CHARSET``
-    parameters and have their line breaks written as ``\\n``, so the line
+    parameters and have their line breaks written as ``\n``, so the line
     is valid in vCard 3.0 and 4.0.  Base64 data keeps ``ENCODING=b``.
     Other values are kept as read, escapes included.
     """
