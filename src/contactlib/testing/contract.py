@@ -1097,6 +1097,11 @@ class ContactRepositoryContract:
             ],
             links=[_link(SUPPLIER, roles=["sales"]), _link(CUSTOMER)],
             user_id=None,
+            extra_properties=(
+                "BDAY:1990-01-01",
+                "NOTE:Grüße\\, zweite Zeile\\nfolgt",
+                "PHOTO;ENCODING=b;TYPE=JPEG:" + "/9j/4AAQ" * 200,
+            ),
         )
 
         saved = repository.save(changed)
