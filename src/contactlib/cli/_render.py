@@ -348,11 +348,11 @@ def print_report(path: str, report: ImportReport) -> None:
             click.echo(f"  row {rejected.row}: {where}{reason}")
     if len(report.warnings) == 1:
         click.echo(
-            "  1 value has no field in contactlib and was not stored; "
-            "--json lists it"
+            "  1 value has no field in contactlib; --json lists it with "
+            "the reason and whether it was kept"
         )
     elif report.warnings:
         click.echo(
-            f"  {len(report.warnings)} values have no field in contactlib "
-            "and were not stored; --json lists them"
+            f"  {len(report.warnings)} values have no field in contactlib; "
+            "--json lists them with the reasons and whether they were kept"
         )
