@@ -166,7 +166,7 @@ def to_status(value: ContactStatus | str) -> ContactStatus:
         ) from None
 
 
-_EXTRA_LINE = re.compile(r"(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+[;:]")
+_EXTRA_LINE = re.compile(r"(?:[\w-]+\.)?[\w-]+[;:]", re.ASCII)
 _EXTRA_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
