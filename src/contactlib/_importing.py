@@ -319,5 +319,8 @@ def _run(
                 on_progress(report.rows_read)
     if batch:
         write(batch, repository, report)
+    # Rows of a batch are rejected after rows that fail validation later
+    # in the file; the report lists them in file order.
+    report.rejected.sort(key=lambda rejected: rejected.row)
     if on_progress is not None:
         on_progress(report.rows_read)

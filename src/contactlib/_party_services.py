@@ -155,11 +155,20 @@ class PartyLifecycleMethods:
         Links keep their titles, roles and primary marks.
 
         Raises:
+            InvalidLinkError: `party_types` does not register the type.
+            InvalidValueError: *new_name* is the party's name already.
             PartyExistsError: Contacts are linked to a party of the new
                 name already; use `merge_parties` instead.
 
         .. versionadded:: 0.1.0
         """
+        self._check_party_type(party)
+        if new_name.strip() == party.party_name:
+            raise InvalidValueError(
+                "new_name",
+                new_name,
+                f"{party} already has that name; give a different one",
+            )
         return rename_party_links(self.repository, party, new_name)
 
     def merge_parties(self, source: PartyRef, target: PartyRef) -> PartyChange:
@@ -172,10 +181,11 @@ class PartyLifecycleMethods:
 
         Raises:
             InvalidLinkError: The parties are the same, or `party_types`
-                does not allow the target's type or a moved role.
+                does not allow either type or a moved role.
 
         .. versionadded:: 0.1.0
         """
+        self._check_party_type(source)
         return merge_party_links(
             self.repository, source, target, self.party_types
         )
@@ -193,8 +203,19 @@ class PartyLifecycleMethods:
                 only the link to *party*.
 
         Raises:
+            InvalidLinkError: `party_types` does not register the type.
             InvalidValueError: *orphans* names no policy.
 
         .. versionadded:: 0.1.0
         """
+        self._check_party_type(party)
         return delete_party_links(self.repository, party, orphans)
+
+    def _check_party_type(self, party: PartyRef) -> None:
+        """Reject a party type that `party_types` does not register.
+
+        A misspelt type matches no links, so without this check a rename
+        or delete would report success and change nothing.
+        """
+        if self.party_types is not None:
+            self.party_types.get(party.party_type)

@@ -111,11 +111,21 @@ class ContactService(PartyLifecycleMethods, StatusMethods):
             VersionConflictError: The stored version is not
                 *expected_version*.
         """
-        if "contact_id" in changes or "version" in changes:
+        for field in ("contact_id", "version"):
+            if field in changes:
+                raise InvalidValueError(
+                    field,
+                    changes[field],
+                    f"the {field} of a contact cannot be changed; give "
+                    "expected_version to base the update on a version",
+                )
+        unknown = sorted(set(changes) - _UPDATABLE_FIELDS)
+        if unknown:
             raise InvalidValueError(
-                "contact_id",
-                changes.get("contact_id"),
-                "the id and version of a contact cannot be changed",
+                unknown[0],
+                changes[unknown[0]],
+                f"Contact has no field {unknown[0]!r}; use one of "
+                + ", ".join(sorted(_UPDATABLE_FIELDS)),
             )
         with self.repository.transaction():
             current = self.repository.get(contact_id)
@@ -340,3 +350,10 @@ def _search_text(contact: Contact) -> str:
         *(link.title for link in contact.links),
     ]
     return "\n".join(parts).casefold()
+
+
+_UPDATABLE_FIELDS = frozenset(
+    field.name
+    for field in attrs.fields(Contact)
+    if field.name not in {"contact_id", "version"}
+)

@@ -68,6 +68,33 @@ def one_line_error(result):
     return lines[0]
 
 
+class TestUnknownPartyType:
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ("rename-party", "customer", "CUST-OLD", "CUST-X"),
+            ("delete-party", "customer", "CUST-OLD", "--orphans", "keep"),
+            ("default", "customer", "CUST-OLD"),
+        ],
+    )
+    def test_misspelt_type(self, run, args):
+        """A type in the wrong case is an error with a suggestion."""
+        result = run(*args)
+
+        assert result.exit_code == 2
+        assert one_line_error(result) == (
+            "error: party_type: unknown party type 'customer'; did you "
+            "mean 'Customer'?"
+        )
+
+    def test_rename_to_same_name(self, run):
+        """Renaming a party to its own name is an error."""
+        result = run("rename-party", "Customer", "CUST-OLD", "CUST-OLD")
+
+        assert result.exit_code == 2
+        assert "already has that name" in one_line_error(result)
+
+
 class TestRenameParty:
     def test_renames(self, db, run):
         """Every link to the party follows the new name."""

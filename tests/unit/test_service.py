@@ -74,6 +74,13 @@ class TestUpdate:
         with pytest.raises(InvalidValueError, match="cannot be changed"):
             service.update(contact.contact_id, contact_id="other")
 
+    def test_unknown_field(self, service):
+        """An update naming no field of Contact is rejected."""
+        contact = service.create(first_name="Anna")
+
+        with pytest.raises(InvalidValueError, match="has no field 'nickname'"):
+            service.update(contact.contact_id, nickname="Ann")
+
     def test_unknown_id(self, service):
         """Updating an unknown id raises a not-found error."""
         with pytest.raises(ContactNotFoundError):

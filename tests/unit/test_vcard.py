@@ -13,13 +13,15 @@ from contactlib import (
     build_contact,
     build_from_record,
 )
-from contactlib.exceptions import InvalidValueError
+from contactlib.exceptions import ImportFileError, InvalidValueError
 from contactlib.interchange import (
     _vcard_syntax,
     format_vcard,
+    import_file,
     phone_region,
     read_vcard,
 )
+from contactlib.testing import MemoryContactRepository
 
 
 def _read_one(text: str, encoding: str = "utf-8") -> Contact:
@@ -373,3 +375,33 @@ class TestExtraProperties:
             f"{photo[:75]}\r\n {photo[75:]}\r\nEND:VCARD\r\n"
         )
         assert _read_one(text).extra_properties == contact.extra_properties
+
+
+class TestTruncatedFile:
+    def test_open_card_rejected(self):
+        """A last card without END:VCARD comes out with a problem."""
+        text = (
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Alpha One\r\nEND:VCARD\r\n"
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Beta Two\r\n"
+        )
+
+        records = list(read_vcard(text.encode()))
+
+        assert [r.row for r in records] == [1, 5]
+        assert records[0].problems == ()
+        assert records[1].problems[0].reason == (
+            "the card has no END:VCARD line, so the file may be cut off; "
+            "check its end and export it again"
+        )
+
+    def test_bad_wide_encoding(self, tmp_path):
+        """Bytes after a UTF-32 byte order mark that are not UTF-32 fail."""
+        path = tmp_path / "weird.vcf"
+        path.write_bytes(b"\xff\xfe\x00\x00garbage")
+
+        with pytest.raises(ImportFileError) as caught:
+            import_file(path, MemoryContactRepository())
+
+        assert caught.value.reason.startswith(
+            "the file starts like UTF-32-LE text but is not"
+        )

@@ -165,6 +165,9 @@ def default(
     settings = settings_of(ctx)
     party = PartyRef(party_type, party_name)
     with opened_service(settings) as service:
+        if service.party_types is not None:
+            # A misspelt type has no contacts; say so instead of "none".
+            service.party_types.get(party.party_type)
         resolution = service.resolve_default(party, role)
         names = {}
         for contact_id in resolution.candidates:

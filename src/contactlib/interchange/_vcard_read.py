@@ -14,7 +14,7 @@ from contactlib._import_report import (
     SourceRecord,
 )
 from contactlib._model import extra_lines
-from contactlib.exceptions import InvalidValueError
+from contactlib.exceptions import ImportFileError, InvalidValueError
 from contactlib.interchange._formats import ReadOptions, register_format
 from contactlib.interchange._vcard_syntax import (
     ContentLine,
@@ -212,6 +212,15 @@ class _CardReader:
             handler(prop)
         if not self.has_name and self.formatted_name is not None:
             self.split_formatted_name(self.formatted_name)
+        if not self.card.complete:
+            self.problems.append(
+                RowProblem(
+                    "END",
+                    "",
+                    "the card has no END:VCARD line, so the file may be cut "
+                    "off; check its end and export it again",
+                )
+            )
         return SourceRecord(
             row=self.card.line,
             fields=self.fields,
@@ -458,9 +467,19 @@ class _CardReader:
 
 
 def _read_vcard_format(
-    stream: IO[bytes], _options: ReadOptions
+    stream: IO[bytes], options: ReadOptions
 ) -> Iterator[SourceRecord]:
-    return read_vcard(stream)
+    try:
+        yield from read_vcard(stream)
+    except UnicodeDecodeError as error:
+        # Only UTF-16 and UTF-32 files are decoded as a whole; a byte
+        # order mark on bytes in another encoding ends up here.
+        raise ImportFileError(
+            options.path,
+            f"the file starts like {error.encoding.upper()} text but is not "
+            f"({error.reason} at byte {error.start}); export it again as "
+            "UTF-8",
+        ) from None
 
 
 register_format(

@@ -87,12 +87,15 @@ class RawCard:
         properties: Properties in file order, without ``BEGIN``,
             ``END`` and ``VERSION``.
         skipped: ``(line, text)`` of lines that are not properties.
+        complete: Whether the card ends with ``END:VCARD``; ``False``
+            for the last card of a file that was cut off.
     """
 
     line: int
     version: str
     properties: tuple[ContentLine, ...]
     skipped: tuple[tuple[int, str], ...] = ()
+    complete: bool = True
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
@@ -379,6 +382,14 @@ def read_cards(stream: IO[bytes]) -> Iterator[RawCard]:
                     number, head.group, head.name, params, text, is_binary
                 )
             )
+    if depth > 0:
+        yield RawCard(
+            card_line,
+            version,
+            tuple(properties),
+            tuple(skipped),
+            complete=False,
+        )
 
 
 def split_escaped(value: str, separator: str) -> list[str]:
