@@ -49,12 +49,17 @@ def _problem_column(record: SourceRecord, field: str) -> str:
         if name in {"emails", "phones"} and index < len(items):
             return items[index].column
     if name == "links":
-        return ", ".join(link.column for link in record.links)
+        return _joined(link.column for link in record.links)
     if name == "emails":
-        return ", ".join(e.column for e in record.emails)
+        return _joined(e.column for e in record.emails)
     if name == "phones":
-        return ", ".join(p.column for p in record.phones)
+        return _joined(p.column for p in record.phones)
     return record.columns.get(name, name)
+
+
+def _joined(columns: Iterable[str]) -> str:
+    """Join column names, each once, in their first order."""
+    return ", ".join(dict.fromkeys(columns))
 
 
 def _text(value: object) -> str:

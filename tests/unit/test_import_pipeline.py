@@ -147,3 +147,19 @@ class TestConflictProblems:
         problem = report.rejected[0].problems[0]
         assert problem.column == "ID"
         assert problem.value == "C-1"
+
+
+class TestProblemColumns:
+    def test_repeated_column_named_once(self):
+        """Two e-mails from one child column name that column once."""
+        row = record(
+            5,
+            emails=(
+                SourceEmail("a@example.com", "Email ID", is_primary=True),
+                SourceEmail("b@example.com", "Email ID", is_primary=True),
+            ),
+        )
+
+        report = import_records([row], MemoryContactRepository())
+
+        assert report.rejected[0].problems[0].column == "Email ID"
