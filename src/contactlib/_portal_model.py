@@ -21,9 +21,16 @@ TOKEN_BYTES = 32
 def new_token() -> str:
     """Return a new random token, URL-safe, from the system's CSPRNG.
 
+    The token never starts with ``-``, which command lines would read as
+    an option; drawing again in that case (1 in 64) leaves the token
+    with more than 255 random bits.
+
     .. versionadded:: 0.1.0
     """
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 def hash_token(token: str) -> str:

@@ -19,6 +19,7 @@ from contactlib import (
     PartyRef,
     PortalUser,
     hash_token,
+    new_token,
 )
 from contactlib.exceptions import (
     ContactNotFoundError,
@@ -87,6 +88,22 @@ def _token(service, index=-1):
     match = re.search(r"token=([A-Za-z0-9_-]+)", text)
     assert match is not None
     return match.group(1)
+
+
+class TestNewToken:
+    def test_never_starts_with_dash(self, monkeypatch):
+        """A token that would start with a dash is drawn again."""
+        drawn = iter(["-first", "second"])
+        monkeypatch.setattr(
+            "contactlib._portal_model.secrets.token_urlsafe",
+            lambda _size: next(drawn),
+        )
+
+        assert new_token() == "second"
+
+    def test_length(self):
+        """A token carries 32 random bytes in URL-safe base64."""
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", new_token())
 
 
 class TestInvite:
