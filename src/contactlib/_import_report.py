@@ -32,7 +32,7 @@ class SourcePhone:
     Attributes:
         text: The number as written.
         column: Where it was read.
-        is_mobile: ``True`` or ``False`` when the file says which kind of
+        is_mobile: ``True`` or ``False`` when the file states which kind of
             number it is, ``None`` to classify by the number plan.
         is_primary_phone: Whether the file marks it the primary phone.
         is_primary_mobile: Whether the file marks it the primary mobile.
@@ -76,7 +76,7 @@ class RowProblem:
     """One reason a row was rejected.
 
     Attributes:
-        column: The column that holds the bad value, or ``""`` when the
+        column: The column that contains the bad value, or ``""`` when the
             problem concerns the whole row.
         value: The offending value as read.
         reason: What is wrong and what to do.

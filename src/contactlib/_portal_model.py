@@ -22,8 +22,8 @@ def new_token() -> str:
     """Return a new random token, URL-safe, from the system's CSPRNG.
 
     The token never starts with ``-``, which command lines would read as
-    an option; drawing again in that case (1 in 64) leaves the token
-    with more than 255 random bits.
+    an option.  A token is drawn again in that case (1 in 64), which
+    leaves it more than 255 random bits.
 
     .. versionadded:: 0.1.0
     """

@@ -62,23 +62,31 @@ class PartyRef:
 
     def __attrs_post_init__(self) -> None:
         """Reject empty parts."""
-        for field in ("party_type", "party_name"):
-            if not getattr(self, field):
-                raise InvalidLinkError(
-                    field,
-                    getattr(self, field),
-                    f"the {field.replace('_', ' ')} is empty; give one",
-                )
+        _check_party_parts(self.party_type, self.party_name)
 
     def __str__(self) -> str:
         """Return ``TYPE NAME`` for messages."""
         return f"{self.party_type} {self.party_name}"
 
 
+def _check_party_parts(party_type: str, party_name: str) -> None:
+    """Raise `InvalidLinkError` if a part of a party reference is empty."""
+    for field, value in (
+        ("party_type", party_type),
+        ("party_name", party_name),
+    ):
+        if not value:
+            raise InvalidLinkError(
+                field,
+                value,
+                f"the {field.replace('_', ' ')} is empty; give one",
+            )
+
+
 def _clean_party(party_type: str, party_name: str) -> PartyRef:
     """Make a `PartyRef` from parts that are normalized and non-empty.
 
-    `Link.party` calls this on every look-up; the parts of a link passed
+    `Link.party` calls this on every look-up.  The parts of a link passed
     the same checks when the link was made, so they are not run again.
     """
     party = object.__new__(PartyRef)
@@ -123,7 +131,7 @@ class Link:
 
     def __attrs_post_init__(self) -> None:
         """Reject empty party parts."""
-        PartyRef(self.party_type, self.party_name)
+        _check_party_parts(self.party_type, self.party_name)
 
     @property
     def party(self) -> PartyRef:
@@ -185,7 +193,7 @@ class PhoneNumber:
     """One phone number of a contact.
 
     The raw text is always kept.  `e164` and `extension` are filled when
-    the text could be parsed; `validated` tells whether the number is a
+    the text could be parsed; `validated` states whether the number is a
     valid number of its country.  Use `PhoneNumber.parse` to make one from
     user input.
 

@@ -73,7 +73,7 @@ def translated() -> Iterator[None]:
     """Raise contactlib errors in place of driver errors inside the block.
 
     `sqlalchemy.exc.IntegrityError` passes through unchanged, because
-    only the adapter knows which of its rules the failed write broke.
+    only the adapter can tell which of its rules the failed write broke.
     """
     try:
         yield

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from contactlib._log import logger
 from contactlib._portal_model import Invitation
+from contactlib.adapters._sqlite_connect import open_table
 from contactlib.exceptions import (
     ConflictError,
     InvitationNotFoundError,
@@ -129,20 +130,9 @@ class SQLiteInvitationStore(InvitationStore):
     ) -> None:
         """Open the database and create the table if it is missing."""
         self._lock = threading.Lock()
-        try:
-            self._connection = sqlite3.connect(
-                database,
-                timeout=timeout,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            self._connection.row_factory = sqlite3.Row
-            self._connection.executescript(_SCHEMA)
-        except sqlite3.Error as error:
-            raise StorageError(
-                f"cannot open the invitation table in {str(database)!r}: "
-                f"{error}; check the path and its permissions"
-            ) from error
+        self._connection = open_table(
+            database, _SCHEMA, timeout=timeout, what="invitation table"
+        )
         logger.debug("opened the invitation store")
 
     def __enter__(self) -> Self:

@@ -166,7 +166,8 @@ def default(
     party = PartyRef(party_type, party_name)
     with opened_service(settings) as service:
         if service.party_types is not None:
-            # A misspelt type has no contacts; say so instead of "none".
+            # A misspelt type has no contacts, so report the spelling
+            # instead of "no contacts".
             service.party_types.get(party.party_type)
         resolution = service.resolve_default(party, role)
         names = {}

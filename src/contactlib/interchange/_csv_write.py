@@ -69,7 +69,7 @@ def escape_formula(cell: str) -> str:
 
     A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
     carriage return gets a leading apostrophe, unless it is a number
-    such as ``+49 30 901820``, which holds nothing a program could run.
+    such as ``+49 30 901820``, which contains nothing a program could run.
 
     .. versionadded:: 0.1.0
     """
@@ -383,7 +383,7 @@ def write_csv(
     """Write contacts as CSV in the layout that another program imports.
 
     The ERPNext layout writes one line per child-table row, as ERPNext's
-    Data Import expects: the first line of a contact holds its fields
+    Data Import expects: the first line of a contact contains its fields
     and its first e-mail, number and link, further lines only the next
     ones.  National numbers whose raw text needs a region are written in
     international form, so they keep their E.164 form when read back.

@@ -90,7 +90,7 @@ def detect_encoding(head: bytes, stream: IO[bytes], path: str) -> str:
 
     Raises:
         ImportFileError: The file is binary, or not text in any encoding
-            that detection knows.
+            that detection recognises.
     """
     for bom, encoding in _BOMS:
         if head.startswith(bom):

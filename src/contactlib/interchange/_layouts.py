@@ -101,9 +101,9 @@ class Spec:
             ``phone_primary``, ``mobile_primary``).
         slot: Ties the cells of one e-mail, phone or link together, or
             names the child table of an ERPNext column.
-        is_mobile: Whether a phone column holds mobile numbers, ``None``
+        is_mobile: Whether a phone column contains mobile numbers, ``None``
             to classify each number by its number plan.
-        primary: Whether the column holds the primary e-mail, phone or
+        primary: Whether the column contains the primary e-mail, phone or
             mobile.
         party_type: Party type for party names read from this column.
     """
@@ -368,7 +368,7 @@ def erpnext_parent_spec(text: str) -> Spec | None:
 def _generic_spec(cell: str, keys: frozenset[str]) -> Spec | None:
     key = header_key(cell)
     if key == "title":
-        # Outlook-style files say "Title" for the salutation and have a
+        # Outlook-style files use "Title" for the salutation and have a
         # separate "Job Title"; elsewhere "Title" is the job title.
         target = "salutation" if "jobtitle" in keys else "designation"
         return Spec(target)
@@ -460,7 +460,7 @@ def mapping_spec(field: str) -> Spec:
     """Return the meaning of a column that a user mapping sends to *field*.
 
     Besides the names in `MAPPING_FIELDS`, *field* may be ``link:TYPE``:
-    the column then holds names of parties of type ``TYPE``.
+    the column then contains names of parties of type ``TYPE``.
     """
     if field.startswith(LINK_PREFIX):
         return Spec("party_name", party_type=field[len(LINK_PREFIX) :].strip())

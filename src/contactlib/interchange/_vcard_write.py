@@ -31,7 +31,7 @@ Component: TypeAlias = str | list[str]
 class _Property:
     """One property before it is written as text or as jCard.
 
-    A structured value is a list of components; a component that holds
+    A structured value is a list of components; a component that contains
     several values is a list itself.
     """
 
@@ -245,7 +245,7 @@ def to_jcard(contact: Contact) -> list[object]:
     """Return a contact as a jCard (RFC 7095), ready for `json.dumps`.
 
     The properties are those of `format_vcard` for vCard 4.0, with
-    parameter names in lower case as RFC 7095 asks.  The contact's
+    parameter names in lower case as RFC 7095 requires.  The contact's
     ``extra_properties`` are left out: they are vCard text lines, which
     jCard has no form for without parsing their values.
 
